@@ -1,0 +1,1 @@
+namespace OrleansScheduler.Client; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace OrleansScheduler; internal static class Placeholder {}
