@@ -1,0 +1,41 @@
+using Orleans.Concurrency;
+using OrleansScheduler.Execution;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains;
+
+/// <summary>The single owner of one job, keyed by job id.</summary>
+[Alias("grains.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the job. Same definition again: <see cref="CreateJobResult.Unchanged"/>; another one throws
+    /// <see cref="Errors.JobConflictException"/> unless <paramref name="upsert"/>.</summary>
+    [Alias("Create")] Task<CreateJobResult> CreateAsync(JobDefinition definition, bool upsert);
+
+    /// <summary>Replaces the definition of an existing job; takes effect at once and revokes what was dispatched.</summary>
+    [Alias("Update")] Task<JobInfo> UpdateAsync(JobDefinition definition);
+
+    /// <summary>The job, or null when it does not exist.</summary>
+    [Alias("Get")] Task<JobInfo?> GetAsync();
+
+    /// <summary>Stops firing and revokes what was dispatched.</summary>
+    [Alias("Pause")] Task<JobInfo> PauseAsync();
+
+    /// <summary>Starts firing again from the next occurrence after now.</summary>
+    [Alias("Resume")] Task<JobInfo> ResumeAsync();
+
+    /// <summary>Runs the job once now, outside its schedule; returns the execution id.</summary>
+    [Alias("Trigger")] Task<string> TriggerAsync();
+
+    /// <summary>Deletes the job, its reminder, wheel entry and state; false when it did not exist.</summary>
+    [Alias("Delete")] Task<bool> DeleteAsync();
+
+    /// <summary>The most recent outcomes, newest first, at most <paramref name="limit"/>.</summary>
+    [Alias("History")] Task<IReadOnlyList<ExecutionOutcome>> GetHistoryAsync(int limit);
+
+    /// <summary>A worker reports how an attempt ended.</summary>
+    [OneWay, Alias("ReportOutcome")] Task ReportOutcomeAsync(ExecutionOutcome outcome);
+
+    /// <summary>The silo's timing wheel says the armed dispatch time has come; <paramref name="armToken"/> tells stale wakes apart.</summary>
+    [OneWay, Alias("Wake")] Task WakeAsync(long armToken);
+}

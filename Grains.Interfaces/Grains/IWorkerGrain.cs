@@ -1,0 +1,17 @@
+using OrleansScheduler.Execution;
+
+namespace OrleansScheduler.Grains;
+
+/// <summary>
+/// One worker partition, keyed by partition number. It receives executions from the execution stream (implicit
+/// subscription) or, when an execution is already due, directly; it holds them in its silo's timing wheel until due.
+/// </summary>
+[Alias("grains.IWorkerGrain")]
+public interface IWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Accepts executions directly (used when the stream hop would make them late).</summary>
+    [Alias("Deliver")] Task DeliverAsync(ExecutionBatch batch);
+
+    /// <summary>Drops every held or later-arriving execution of <paramref name="jobId"/> older than <paramref name="minVersion"/>.</summary>
+    [Alias("Revoke")] Task RevokeAsync(string jobId, long minVersion);
+}

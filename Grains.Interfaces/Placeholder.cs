@@ -1,1 +1,0 @@
-namespace OrleansScheduler; internal static class Placeholder {}
