@@ -1,0 +1,25 @@
+namespace OrleansScheduler.Grains.Hosting;
+
+/// <summary>
+/// Shape of the silo's timing wheel (<see cref="Timing.TimingWheelDriver"/>): tick width and levels.
+/// Validated at startup by <see cref="WheelOptionsValidator"/>.
+/// </summary>
+/// <remarks>
+/// The levels together span <c>TickDuration x SlotsPerLevel^Levels</c> (1 ms x 512^4, about 2.2 years, by default);
+/// entries due later wait in an overflow heap, so any due time works.
+/// </remarks>
+public sealed class WheelOptions
+{
+    /// <summary>
+    /// Width of one level-0 slot: the wheel's resolution. Default 1 ms; allowed 100 µs to 1 s.
+    /// Entries fire at their exact due time when the driver is waiting for them; the tick bounds how far the
+    /// driver's advance steps are quantized.
+    /// </summary>
+    public TimeSpan TickDuration { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Buckets per level. Default 512; must be a power of two from 2 to 65,536.</summary>
+    public int SlotsPerLevel { get; set; } = 512;
+
+    /// <summary>Number of hierarchy levels. Default 4; allowed 1 to 8.</summary>
+    public int Levels { get; set; } = 4;
+}

@@ -1,0 +1,23 @@
+namespace OrleansScheduler.Grains.Timing;
+
+/// <summary>
+/// The silo-wide timing wheel: fires <see cref="IWheelItem"/>s at their due time with millisecond precision.
+/// </summary>
+/// <remarks>
+/// Implemented by <see cref="TimingWheelDriver"/> (a DI singleton). All members are thread-safe and never block.
+/// Entries live only in this silo's memory: durable truth (what is due) stays in grain state.
+/// </remarks>
+public interface ITimingWheel
+{
+    /// <summary>
+    /// Schedules <paramref name="item"/> to expire at <paramref name="dueAt"/>; a past or present due time fires
+    /// on the next tick. Thread-safe, callable from any thread (grain turns included), never blocks.
+    /// </summary>
+    /// <param name="dueAt">When the item is due (any offset; compared in UTC). Precision: one tick (1 ms by default).</param>
+    /// <param name="item">What to fire; its <see cref="IWheelItem.OnExpired"/> runs on the driver thread.</param>
+    /// <returns>A handle that can cancel the entry and tells whether it expired.</returns>
+    WheelTimeout Schedule(DateTimeOffset dueAt, IWheelItem item);
+
+    /// <summary>Live entries: scheduled, neither expired nor cancelled (approximate while other threads schedule).</summary>
+    int Count { get; }
+}

@@ -1,0 +1,18 @@
+namespace OrleansScheduler.Grains.Timing;
+
+/// <summary>
+/// Something the silo's timing wheel fires when its due time has come.
+/// </summary>
+/// <remarks>
+/// <see cref="OnExpired"/> runs on the single wheel driver thread, so it must return within microseconds:
+/// queue the real work elsewhere (a grain call, <c>IGrainContext.Scheduler.QueueAction</c>, a channel) and return.
+/// A slow or blocking implementation delays every other entry due after it.
+/// </remarks>
+public interface IWheelItem
+{
+    /// <summary>
+    /// Called once, on the wheel driver thread, no earlier than the due time the item was scheduled for.
+    /// Never called for a cancelled entry. Exceptions are logged by the driver and otherwise ignored.
+    /// </summary>
+    void OnExpired();
+}

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansScheduler.Grains.Hosting;
+
+namespace OrleansScheduler.Grains.Timing;
+
+/// <summary>
+/// The silo-wide <see cref="ITimingWheel"/>: one dedicated background thread owns a <see cref="TimingWheel{T}"/> and
+/// fires entries at their due time; every other thread only enqueues. Register as a singleton.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Threading contract: <see cref="Schedule"/> and <see cref="WheelTimeout.Cancel"/> are lock-free and callable from
+/// any thread. The driver thread ("OrleansScheduler.Wheel", a background thread) starts on the first
+/// <see cref="Schedule"/> and stops on <see cref="Dispose"/>. Each loop it takes a bounded batch of new and cancelled
+/// entries, advances the wheel to the clock's now, calls <see cref="IWheelItem.OnExpired"/> of each expired entry on
+/// itself (so those must return within microseconds), then sleeps until the next due time. A schedule earlier than
+/// the driver's wake target wakes it; later ones wait for that wake.
+/// </para>
+/// <para>
+/// Sleeping with <see cref="TimeProvider.System"/>: waits on a wake-up event until ~1.5 ms before the target (so an
+/// earlier entry can still wake it), then the last stretch with <see cref="PreciseSleep"/> (absolute
+/// <c>clock_nanosleep</c> on Linux), because timers here are 4 ms-quantized. With any other
+/// <see cref="TimeProvider"/> (tests pass a <c>FakeTimeProvider</c>) it waits on a timer of that provider, so advancing
+/// the fake clock fires due entries.
+/// </para>
+/// </remarks>
+public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
+{
+    private const int MaxBatch = 4096;
+    private static readonly long PreciseStretchTicks = TimeSpan.FromMilliseconds(1.5).Ticks;
+    private static readonly long CoarseWaitThresholdTicks = TimeSpan.FromMilliseconds(2).Ticks;
+    private static readonly TimeSpan MaxSingleWait = TimeSpan.FromHours(1);
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromMilliseconds(10);
+
+    private readonly WheelOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TimingWheelDriver> _logger;
+    private readonly bool _systemClock;
+    private readonly ConcurrentQueue<WheelTimeout> _incoming = new();
+    private readonly ConcurrentQueue<WheelTimeout> _cancelled = new();
+    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 1);
+    private readonly Lock _startLock = new();
+    private readonly Action<WheelTimeout> _onCancelled;
+    private Thread? _thread;
+    private volatile bool _disposed;
+    private int _count;
+
+    // UTC ticks the driver sleeps until; long.MaxValue = no entries, long.MinValue = a wake is already signalled.
+    private long _wakeTarget = long.MaxValue;
+
+    /// <summary>Creates the driver; no thread runs until the first <see cref="Schedule"/>.</summary>
+    /// <param name="options">Wheel shape (tick 1 ms, 512 slots, 4 levels by default).</param>
+    /// <param name="time">The clock: <see cref="TimeProvider.System"/> in production, a fake one in tests.</param>
+    /// <param name="logger">Logs start, stop and failures of <see cref="IWheelItem.OnExpired"/>.</param>
+    public TimingWheelDriver(IOptions<WheelOptions> options, TimeProvider time, ILogger<TimingWheelDriver> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _systemClock = ReferenceEquals(time, TimeProvider.System);
+        _onCancelled = OnCancelled;
+    }
+
+    /// <inheritdoc />
+    public int Count => Volatile.Read(ref _count);
+
+    /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The driver was disposed.</exception>
+    public WheelTimeout Schedule(DateTimeOffset dueAt, IWheelItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var timeout = new WheelTimeout(dueAt, item, _onCancelled);
+        Interlocked.Increment(ref _count);
+        _incoming.Enqueue(timeout);
+        EnsureStarted();
+
+        // Pairs with the driver's Exchange-then-IsEmpty: either it sees our entry or we see its new target.
+        var target = Volatile.Read(ref _wakeTarget);
+        if (dueAt.UtcTicks < target && Interlocked.CompareExchange(ref _wakeTarget, long.MinValue, target) == target)
+        {
+            _wake.Set();
+        }
+
+        return timeout;
+    }
+
+    /// <summary>Stops the driver thread (waits up to 2 s for it). Pending entries never fire. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        Thread? thread;
+        lock (_startLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            thread = _thread;
+        }
+
+        _wake.Set();
+        if (thread is null)
+        {
+            _wake.Dispose();
+        }
+        else if (thread != Thread.CurrentThread)
+        {
+            if (thread.Join(JoinTimeout))
+            {
+                _wake.Dispose();
+            }
+            else
+            {
+                LogStopTimedOut(_logger, JoinTimeout.TotalMilliseconds);
+            }
+        }
+    }
+
+    private void OnCancelled(WheelTimeout timeout)
+    {
+        Interlocked.Decrement(ref _count);
+
+        // Lazy removal: the driver unlinks it on its next wake; until then it just sits in its bucket.
+        _cancelled.Enqueue(timeout);
+    }
+
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _thread) is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            if (_thread is null && !_disposed)
+            {
+                var thread = new Thread(Run) { IsBackground = true, Name = "OrleansScheduler.Wheel" };
+                thread.Start();
+                Volatile.Write(ref _thread, thread);
+            }
+        }
+    }
+
+    private void Run()
+    {
+        var sleeper = _systemClock ? PreciseSleep.ForCurrentThread() : null;
+        var wheel = new TimingWheel<WheelTimeout>(_time.GetUtcNow().UtcTicks, _options.TickDuration, _options.SlotsPerLevel, _options.Levels);
+        var expired = new List<WheelTimeout>();
+        LogStarted(_logger, _options.TickDuration.TotalMilliseconds, _options.SlotsPerLevel, _options.Levels, sleeper?.IsNative ?? false);
+        if (sleeper?.FallbackReason is { } reason)
+        {
+            LogPreciseSleepUnavailable(_logger, reason);
+        }
+
+        while (!_disposed)
+        {
+            try
+            {
+                var more = Drain(wheel);
+                wheel.Advance(_time.GetUtcNow().UtcTicks, expired);
+                Fire(expired);
+                if (more)
+                {
+                    continue;
+                }
+
+                var target = wheel.TryGetNextDue(out var due) ? due : long.MaxValue;
+                Interlocked.Exchange(ref _wakeTarget, target);
+                if (!_incoming.IsEmpty || _disposed)
+                {
+                    continue;
+                }
+
+                if (sleeper is not null)
+                {
+                    SleepPrecisely(target, sleeper);
+                }
+                else
+                {
+                    SleepOnProvider(target);
+                }
+            }
+            catch (Exception ex)
+            {
+                // The driver loop is the one place that catches everything: a bug here must not stop all timers.
+                expired.Clear();
+                LogLoopFailed(_logger, ex);
+                _wake.Wait(FailureBackoff);
+            }
+        }
+
+        LogStopped(_logger, wheel.Count);
+    }
+
+    private bool Drain(TimingWheel<WheelTimeout> wheel)
+    {
+        for (var i = 0; i < MaxBatch && _incoming.TryDequeue(out var timeout); i++)
+        {
+            if (!timeout.IsCancelled)
+            {
+                timeout.Entry = wheel.Schedule(timeout.DueAt.UtcTicks, timeout);
+            }
+        }
+
+        for (var i = 0; i < MaxBatch && _cancelled.TryDequeue(out var timeout); i++)
+        {
+            if (timeout.Entry is { } entry)
+            {
+                wheel.Cancel(entry);
+                timeout.Entry = null;
+            }
+        }
+
+        return !_incoming.IsEmpty || !_cancelled.IsEmpty;
+    }
+
+    private void Fire(List<WheelTimeout> expired)
+    {
+        foreach (var timeout in expired)
+        {
+            timeout.Entry = null;
+            if (!timeout.TryMarkExpired())
+            {
+                continue;
+            }
+
+            Interlocked.Decrement(ref _count);
+            try
+            {
+                timeout.Item.OnExpired();
+            }
+            catch (Exception ex)
+            {
+                LogItemFailed(_logger, ex, timeout.Item.GetType().Name, timeout.DueAt);
+            }
+        }
+
+        expired.Clear();
+    }
+
+    private void SleepPrecisely(long target, PreciseSleep sleeper)
+    {
+        if (target == long.MaxValue)
+        {
+            WaitForWake(Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var remaining = target - _time.GetUtcNow().UtcTicks;
+        if (remaining > CoarseWaitThresholdTicks)
+        {
+            // Coarse part on the event, so an earlier new entry can cut it short.
+            var coarse = TimeSpan.FromTicks(remaining - PreciseStretchTicks);
+            if (coarse > MaxSingleWait || WaitForWake(coarse))
+            {
+                return;
+            }
+
+            remaining = target - _time.GetUtcNow().UtcTicks;
+        }
+
+        if (remaining > 0)
+        {
+            // Map the wall-clock target to a monotonic deadline now, right before sleeping.
+            var deadline = Stopwatch.GetTimestamp() + (long)(remaining * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+            sleeper.SleepUntil(deadline);
+        }
+    }
+
+    private void SleepOnProvider(long target)
+    {
+        if (target == long.MaxValue)
+        {
+            WaitForWake(Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var remaining = target - _time.GetUtcNow().UtcTicks;
+        if (remaining <= 0)
+        {
+            return;
+        }
+
+        // Driven by the injected clock: a FakeTimeProvider fires this timer from its Advance.
+        var wait = TimeSpan.FromTicks(Math.Min(remaining, MaxSingleWait.Ticks));
+        using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, wait, Timeout.InfiniteTimeSpan);
+        WaitForWake(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <returns>True when woken by a signal (new earlier entry, timer, dispose); false on timeout.</returns>
+    private bool WaitForWake(TimeSpan timeout)
+    {
+        var signalled = _wake.Wait(timeout);
+        if (signalled)
+        {
+            // Reset before the next drain: a Set racing this is harmless, its entry is already in the queue.
+            _wake.Reset();
+        }
+
+        return signalled;
+    }
+}
