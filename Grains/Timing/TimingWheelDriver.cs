@@ -30,6 +30,7 @@ namespace OrleansScheduler.Grains.Timing;
 public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 {
     private const int MaxBatch = 4096;
+    private const int MaxTimerAttempts = 3;
     private static readonly long PreciseStretchTicks = TimeSpan.FromMilliseconds(1.5).Ticks;
     private static readonly long CoarseWaitThresholdTicks = TimeSpan.FromMilliseconds(2).Ticks;
     private static readonly TimeSpan MaxSingleWait = TimeSpan.FromHours(1);
@@ -285,16 +286,43 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
             return;
         }
 
-        var remaining = target - _time.GetUtcNow().UtcTicks;
-        if (remaining <= 0)
+        // Driven by the injected clock: a FakeTimeProvider fires this timer from its Advance. A timer's due time is
+        // relative to the clock when it is created, so if the clock moved meanwhile the timer would wake us late:
+        // retry a few times (a real clock always moves a little; then a few µs late is fine).
+        ITimer? timer = null;
+        try
         {
-            return;
-        }
+            for (var attempt = 1; ; attempt++)
+            {
+                var before = _time.GetUtcNow().UtcTicks;
+                if (target <= before)
+                {
+                    return;
+                }
 
-        // Driven by the injected clock: a FakeTimeProvider fires this timer from its Advance.
-        var wait = TimeSpan.FromTicks(Math.Min(remaining, MaxSingleWait.Ticks));
-        using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, wait, Timeout.InfiniteTimeSpan);
-        WaitForWake(Timeout.InfiniteTimeSpan);
+                var wait = TimeSpan.FromTicks(Math.Min(target - before, MaxSingleWait.Ticks));
+                timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, wait, Timeout.InfiniteTimeSpan);
+                var after = _time.GetUtcNow().UtcTicks;
+                if (target <= after)
+                {
+                    return;
+                }
+
+                if (after == before || attempt == MaxTimerAttempts)
+                {
+                    break;
+                }
+
+                timer.Dispose();
+                timer = null;
+            }
+
+            WaitForWake(Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            timer?.Dispose();
+        }
     }
 
     /// <returns>True when woken by a signal (new earlier entry, timer, dispose); false on timeout.</returns>
