@@ -1,0 +1,57 @@
+namespace OrleansScheduler.Grains.Hosting;
+
+/// <summary>How a silo schedules and runs jobs. Bound from the <c>Scheduler</c> configuration section.</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>Configuration section these options bind from.</summary>
+    public const string SectionName = "Scheduler";
+
+    /// <summary>
+    /// How long before its instant an execution is handed to its worker. Must cover the stream hop's tail
+    /// (about 2–5 poll periods). Default 250 ms.
+    /// </summary>
+    public TimeSpan DispatchLead { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Occurrences whose dispatch time is within this window are armed on the silo's timing wheel; later ones
+    /// only hold a durable reminder and the job may deactivate. Default 2 min; at least 1 min (the reminder grain).
+    /// </summary>
+    public TimeSpan NearHorizon { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The dispatched-through watermark is persisted when it has moved this far ahead of the stored one, so a fast
+    /// job writes once per block instead of once per occurrence. After a crash at most this window is redelivered
+    /// (same ExecutionIds). Default 5 s; zero persists every dispatch.
+    /// </summary>
+    public TimeSpan WatermarkBlock { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Period of the durable reminder that wakes a job if its silo died. Default 1 min (the Orleans minimum).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>An occurrence more than this late when it is dispatched counts as missed and follows the job's misfire policy. Default 5 s.</summary>
+    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The oldest missed occurrence <see cref="OrleansScheduler.Jobs.MisfirePolicy.FireAll"/> still fires. Default 1 h.</summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most executions one dispatch of one job hands over at once. Default 1,000.</summary>
+    public int MaxBatch { get; set; } = 1_000;
+
+    /// <summary>Number of worker partitions (worker grains, one stream each); jobs map to them by a hash of their id. Default 16.</summary>
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>Executions one silo runs at once; beyond it they queue, higher priority first. Default 256.</summary>
+    public int MaxConcurrency { get; set; } = 256;
+
+    /// <summary>Outcomes each job keeps in its history. Default 50.</summary>
+    public int HistorySize { get; set; } = 50;
+
+    /// <summary>Publish every outcome on the execution-event stream clients can watch. Default true.</summary>
+    public bool PublishExecutionEvents { get; set; } = true;
+
+    /// <summary>Queues of the in-memory stream provider (embedded mode). Default 8.</summary>
+    public int StreamQueues { get; set; } = 8;
+
+    /// <summary>How often stream pulling agents poll their queue; bounds the stream hop's latency. Default 20 ms.</summary>
+    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(20);
+}

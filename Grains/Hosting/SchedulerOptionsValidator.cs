@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansScheduler.Grains.Hosting;
+
+/// <summary>Rejects unusable <see cref="SchedulerOptions"/> at silo start, naming the option, its value and the range.</summary>
+public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+    {
+        var errors = new List<string>();
+        void Range(string option, TimeSpan value, TimeSpan min, TimeSpan max)
+        {
+            if (value < min || value > max) errors.Add($"SchedulerOptions.{option} must be between {min} and {max} (was {value}).");
+        }
+        void IntRange(string option, int value, int min, int max)
+        {
+            if (value < min || value > max) errors.Add($"SchedulerOptions.{option} must be between {min} and {max} (was {value}).");
+        }
+
+        Range(nameof(options.DispatchLead), options.DispatchLead, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Range(nameof(options.NearHorizon), options.NearHorizon, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Range(nameof(options.WatermarkBlock), options.WatermarkBlock, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Range(nameof(options.ReminderPeriod), options.ReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Range(nameof(options.MisfireThreshold), options.MisfireThreshold, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+        Range(nameof(options.CatchUpWindow), options.CatchUpWindow, TimeSpan.Zero, TimeSpan.FromDays(30));
+        Range(nameof(options.StreamPollPeriod), options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        IntRange(nameof(options.MaxBatch), options.MaxBatch, 1, 100_000);
+        IntRange(nameof(options.Partitions), options.Partitions, 1, 4_096);
+        IntRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 100_000);
+        IntRange(nameof(options.HistorySize), options.HistorySize, 0, 10_000);
+        IntRange(nameof(options.StreamQueues), options.StreamQueues, 1, 1_024);
+        if (options.NearHorizon <= options.DispatchLead)
+            errors.Add($"SchedulerOptions.NearHorizon ({options.NearHorizon}) must be longer than SchedulerOptions.DispatchLead ({options.DispatchLead}).");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

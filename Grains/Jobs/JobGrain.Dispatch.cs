@@ -1,0 +1,255 @@
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Timing;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+// The firing path: arm (wheel entry near, reminder far) → wake → dispatch a batch a lead ahead → persist the watermark per block.
+public sealed partial class JobGrain
+{
+    private const string ReminderName = "wake";
+
+    private CompiledSchedule? _schedule;
+    // In memory the job runs ahead of its persisted watermark; after a crash the next activation resumes from the
+    // persisted one and redelivers at most one block (same ExecutionIds).
+    private DateTimeOffset _dispatchedThrough;
+    private long _dispatchedCount;
+    private DateTimeOffset? _next;
+    private bool _nextKnown;
+    // Scheduled instants dispatched but not yet due: what an update or pause can still take back.
+    private readonly Queue<DateTimeOffset> _inFlight = new();
+    private WheelTimeout? _wheelEntry;
+    private long _armToken;
+    private DateTimeOffset? _reminderDueAt;
+    // Whether this activation knows the reminder's state, and whether it registered one.
+    private bool _reminderKnown;
+    private bool _reminderRegistered;
+    private bool _dirty;
+    // After a failed dispatch the next attempt waits a little instead of spinning on a wheel entry in the past.
+    private static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromMilliseconds(200);
+    private DateTimeOffset? _retryDispatchAt;
+
+    /// <inheritdoc />
+    public Task WakeAsync(long armToken)
+    {
+        if (armToken != _armToken || !Exists) return Task.CompletedTask;
+        _wheelEntry = null;
+        return DispatchAndRearmAsync();
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Exists) return UnregisterReminderAsync();
+        _reminderDueAt = null; // it ticked: a far reminder has served its purpose
+        // A live wheel entry means this activation is on track; the tick is only a safety net.
+        if (_wheelEntry is { IsCancelled: false, IsExpired: false }) return Task.CompletedTask;
+        return DispatchAndRearmAsync();
+    }
+
+    private void LoadSchedule()
+    {
+        var state = _state.State;
+        _schedule = ScheduleCalculator.Compile(state.Definition!.Schedule, state.CreatedAt);
+        ResetProgressFromState();
+    }
+
+    private void ResetProgressFromState()
+    {
+        _dispatchedThrough = _state.State.DispatchedThrough;
+        _dispatchedCount = _state.State.DispatchedCount;
+        _nextKnown = false;
+        _inFlight.Clear();
+    }
+
+    private DateTimeOffset? NextOccurrence()
+    {
+        if (!_nextKnown)
+        {
+            _next = _schedule!.NextAfter(_dispatchedThrough);
+            _nextKnown = true;
+        }
+        if (_state.State.Definition!.Schedule.MaxRuns is { } max && _dispatchedCount >= max) return null;
+        return _next;
+    }
+
+    private void Advance(DateTimeOffset handledThrough, DateTimeOffset? next)
+    {
+        _dispatchedThrough = handledThrough;
+        _next = next;
+        _nextKnown = true;
+    }
+
+    private async Task DispatchAndRearmAsync()
+    {
+        if (_state.State.Status == JobStatus.Scheduled) await DispatchDueAsync();
+        await ArmAsync();
+    }
+
+    private async Task DispatchDueAsync()
+    {
+        var now = _time.GetUtcNow();
+        var lead = _options.DispatchLead;
+        // One wake dispatches everything due within lead + lead/2, so a fast job wakes a few times a second, not per occurrence.
+        var horizon = now + lead + lead / 2;
+        var misfireBefore = now - _options.MisfireThreshold;
+        var policy = _state.State.Definition!.Misfire;
+        var batch = new List<Execution.Execution>();
+        var savedThrough = _dispatchedThrough;
+        var savedNext = _next;
+        var savedKnown = _nextKnown;
+        var savedCount = _dispatchedCount;
+
+        while (batch.Count < _options.MaxBatch && NextOccurrence() is { } due && due <= horizon)
+        {
+            if (due < misfireBefore)
+            {
+                // Missed while nothing could fire it (cluster down, job paused).
+                var resumeFrom = misfireBefore;
+                if (policy == MisfirePolicy.FireAll && due >= now - _options.CatchUpWindow)
+                {
+                    AddOccurrence(batch, due);
+                    continue;
+                }
+                if (policy == MisfirePolicy.FireAll) resumeFrom = now - _options.CatchUpWindow;
+                else if (policy == MisfirePolicy.FireOnceNow) AddOccurrence(batch, due);
+                LogMisfired(_logger, JobId, due, policy);
+                var skipTo = resumeFrom.AddTicks(-1);
+                Advance(Max(_dispatchedThrough, skipTo), _schedule!.NextAfter(Max(_dispatchedThrough, skipTo)));
+                continue;
+            }
+            AddOccurrence(batch, due);
+        }
+
+        if (batch.Count == 0) return;
+        try
+        {
+            await DispatchBatchAsync(batch, now);
+        }
+        catch (Exception ex)
+        {
+            // Nothing counts as dispatched; the next arm retries the same occurrences (same ExecutionIds).
+            LogDispatchFailed(_logger, ex, JobId, batch.Count);
+            _dispatchedThrough = savedThrough;
+            _next = savedNext;
+            _nextKnown = savedKnown;
+            _dispatchedCount = savedCount;
+            var kept = _inFlight.Take(_inFlight.Count - batch.Count).ToArray();
+            _inFlight.Clear();
+            foreach (var due in kept) _inFlight.Enqueue(due);
+            _retryDispatchAt = now + DispatchRetryDelay;
+            return;
+        }
+
+        if (_dispatchedThrough - _state.State.DispatchedThrough >= _options.WatermarkBlock || NextOccurrence() is null)
+            await WriteAsync();
+    }
+
+    private void AddOccurrence(List<Execution.Execution> batch, DateTimeOffset due)
+    {
+        batch.Add(NewExecution(due, manual: false));
+        _inFlight.Enqueue(due);
+        _dispatchedCount++;
+        Advance(due, _schedule!.NextAfter(due));
+    }
+
+    private async Task DispatchBatchAsync(List<Execution.Execution> batch, DateTimeOffset now)
+    {
+        // Executions due sooner than half the lead would arrive late over the stream: they go straight to the worker.
+        var urgentBefore = now + _options.DispatchLead / 2;
+        var urgent = batch.Where(e => e.ScheduledAt < urgentBefore).ToArray();
+        var later = urgent.Length == batch.Count ? [] : batch.Where(e => e.ScheduledAt >= urgentBefore).ToArray();
+        if (urgent.Length > 0) await _dispatcher.DispatchAsync(_partition, new ExecutionBatch(urgent), urgent: true);
+        if (later.Length > 0) await _dispatcher.DispatchAsync(_partition, new ExecutionBatch(later), urgent: false);
+    }
+
+    // Takes back what was dispatched for instants after now, under a new version, so the old definition never runs again.
+    private async Task RevokeDispatchedAsync(long newVersion, DateTimeOffset now)
+    {
+        CancelWheelEntry();
+        _state.State.Version = newVersion;
+        while (_inFlight.TryPeek(out var due) && due <= now) _inFlight.Dequeue();
+        if (_inFlight.Count > 0 || _state.State.Version > 1)
+            await _dispatcher.RevokeAsync(_partition, JobId, newVersion);
+        if (_inFlight.Count > 0)
+        {
+            _dispatchedCount -= _inFlight.Count;
+            _inFlight.Clear();
+            if (_dispatchedThrough > now) Advance(now, _schedule!.NextAfter(now));
+        }
+    }
+
+    private async Task ArmAsync()
+    {
+        CancelWheelEntry();
+        var state = _state.State;
+        if (!Exists || state.Status != JobStatus.Scheduled)
+        {
+            await UnregisterReminderAsync();
+            return;
+        }
+        if (NextOccurrence() is not { } next)
+        {
+            state.Status = JobStatus.Completed;
+            state.UpdatedAt = _time.GetUtcNow();
+            await WriteAsync();
+            LogCompleted(_logger, JobId, _dispatchedCount);
+            await IndexAsync();
+            await UnregisterReminderAsync();
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var dispatchAt = next - _options.DispatchLead;
+        if (_retryDispatchAt is { } retryAt && retryAt > dispatchAt) dispatchAt = retryAt;
+        _retryDispatchAt = null;
+        if (dispatchAt - now <= _options.NearHorizon)
+        {
+            _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(GrainFactory, JobId, ++_armToken));
+            // Near: any registered reminder is a fine safety net, ticking every period.
+            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
+            return;
+        }
+
+        // Far: only a durable reminder, shortly before the dispatch time; the activation may go.
+        var wakeAt = dispatchAt - _options.NearHorizon / 2;
+        if (!_reminderRegistered || _reminderDueAt != wakeAt) await RegisterReminderAsync(wakeAt);
+        if (!_dirty) DeactivateOnIdle();
+    }
+
+    private async Task RegisterReminderAsync(DateTimeOffset dueAt)
+    {
+        var dueTime = dueAt - _time.GetUtcNow();
+        if (dueTime < TimeSpan.FromMilliseconds(100)) dueTime = TimeSpan.FromMilliseconds(100);
+        await this.RegisterOrUpdateReminder(ReminderName, dueTime, _options.ReminderPeriod);
+        _reminderKnown = true;
+        _reminderRegistered = true;
+        _reminderDueAt = dueAt;
+    }
+
+    private async Task UnregisterReminderAsync()
+    {
+        if (_reminderKnown && !_reminderRegistered) return;
+        var reminder = await this.GetReminder(ReminderName);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+        _reminderKnown = true;
+        _reminderRegistered = false;
+        _reminderDueAt = null;
+    }
+
+    private void CancelWheelEntry()
+    {
+        _wheelEntry?.Cancel();
+        _wheelEntry = null;
+        _armToken++;
+    }
+
+    private async Task WriteAsync()
+    {
+        var state = _state.State;
+        state.DispatchedThrough = _dispatchedThrough;
+        state.DispatchedCount = _dispatchedCount;
+        await _state.WriteStateAsync();
+        _dirty = false;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+public sealed partial class JobGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} created: {Schedule}, handler {Handler}")]
+    private static partial void LogCreated(ILogger logger, string jobId, string schedule, string handler);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} updated to version {Version}: {Schedule}")]
+    private static partial void LogUpdated(ILogger logger, string jobId, long version, string schedule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is now {Status} (version {Version})")]
+    private static partial void LogStatusChanged(ILogger logger, string jobId, JobStatus status, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} completed after {Count} occurrences")]
+    private static partial void LogCompleted(ILogger logger, string jobId, long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} deleted")]
+    private static partial void LogDeleted(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} triggered now as {ExecutionId}")]
+    private static partial void LogTriggered(ILogger logger, string jobId, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} missed its occurrence at {DueAt:O}; misfire policy {Policy}")]
+    private static partial void LogMisfired(ILogger logger, string jobId, DateTimeOffset dueAt, MisfirePolicy policy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not dispatch {Count} executions; retrying")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not publish the event of {ExecutionId}")]
+    private static partial void LogEventPublishFailed(ILogger logger, Exception exception, string executionId);
+}

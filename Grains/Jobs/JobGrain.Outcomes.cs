@@ -1,0 +1,72 @@
+using Orleans.Runtime;
+using OrleansScheduler.Execution;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+// What comes back from workers: a bounded history, counters, and the execution-event stream.
+public sealed partial class JobGrain
+{
+    // History and counters are written lazily (with the next watermark write, a deferred flush, or on deactivation):
+    // one write per outcome would cap throughput at the store's write rate.
+    private static readonly TimeSpan HistoryFlushDelay = TimeSpan.FromSeconds(10);
+    private IGrainTimer? _flushTimer;
+
+    /// <inheritdoc />
+    public async Task ReportOutcomeAsync(ExecutionOutcome outcome)
+    {
+        if (!Exists || outcome.JobVersion > _state.State.Version) return;
+        var state = _state.State;
+        if (_options.HistorySize > 0)
+        {
+            state.History.Add(outcome);
+            if (state.History.Count > _options.HistorySize) state.History.RemoveRange(0, state.History.Count - _options.HistorySize);
+        }
+        if (outcome.IsFinal)
+        {
+            if (outcome.Status == ExecutionStatus.Succeeded) state.Succeeded++;
+            else state.Failed++;
+        }
+        _dirty = true;
+        _flushTimer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions
+        {
+            DueTime = HistoryFlushDelay,
+            Period = Timeout.InfiniteTimeSpan,
+            KeepAlive = false,
+        });
+
+        if (_options.PublishExecutionEvents)
+        {
+            try
+            {
+                await this.GetStreamProvider(StreamNames.Provider)
+                    .GetStream<ExecutionOutcome>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey))
+                    .OnNextAsync(outcome);
+            }
+            catch (Exception ex)
+            {
+                // Events are a convenience for watchers; history already has the outcome.
+                LogEventPublishFailed(_logger, ex, outcome.ExecutionId);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExecutionOutcome>> GetHistoryAsync(int limit)
+    {
+        if (!Exists)
+        {
+            DeactivateOnIdle();
+            throw new Errors.JobNotFoundException(JobId);
+        }
+        var history = _state.State.History;
+        IReadOnlyList<ExecutionOutcome> newestFirst = history.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToList();
+        return Task.FromResult(newestFirst);
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        if (Exists && _dirty) await WriteAsync();
+    }
+}

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansScheduler.Errors;
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Dispatch;
+using OrleansScheduler.Grains.Handlers;
+using OrleansScheduler.Grains.Hosting;
+using OrleansScheduler.Grains.Timing;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+/// <summary>
+/// The single owner of one job. This part holds the requests callers make; <c>JobGrain.Dispatch.cs</c> holds the
+/// firing path (arm → wake → dispatch → watermark) and <c>JobGrain.Outcomes.cs</c> what comes back from workers.
+/// </summary>
+public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
+{
+    private readonly IPersistentState<JobState> _state;
+    private readonly SchedulerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ITimingWheel _wheel;
+    private readonly ExecutionDispatcher _dispatcher;
+    private readonly HandlerCatalog _handlers;
+    private readonly ILogger<JobGrain> _logger;
+    private readonly int _partition;
+
+    /// <summary>Created by Orleans on activation.</summary>
+    public JobGrain(
+        [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobState> state,
+        IOptions<SchedulerOptions> options, TimeProvider time, ITimingWheel wheel, ExecutionDispatcher dispatcher,
+        Partitioner partitioner, HandlerCatalog handlers, ILogger<JobGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+        _wheel = wheel;
+        _dispatcher = dispatcher;
+        _handlers = handlers;
+        _logger = logger;
+        _partition = partitioner.PartitionOf(this.GetPrimaryKeyString());
+        _armToken = Random.Shared.NextInt64();
+    }
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private bool Exists => _state.State.Definition is not null;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!Exists) return;
+        LoadSchedule();
+        await ArmAsync();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CancelWheelEntry();
+        if (Exists && _dirty && reason.ReasonCode != DeactivationReasonCode.ApplicationError) await WriteAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateJobResult> CreateAsync(JobDefinition definition, bool upsert)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Id != JobId) throw new JobValidationException(nameof(JobDefinition.Id), $"'{definition.Id}' does not match the grain key '{JobId}'.");
+        var now = _time.GetUtcNow();
+        Validate(definition, now);
+
+        if (Exists)
+        {
+            if (_state.State.Definition == definition) return CreateJobResult.Unchanged;
+            if (!upsert) throw new JobConflictException(JobId);
+            await ReplaceDefinitionAsync(definition, now);
+            return CreateJobResult.Updated;
+        }
+
+        var schedule = ScheduleCalculator.Compile(definition.Schedule, now);
+        _state.State = new JobState
+        {
+            Definition = definition,
+            Version = 1,
+            Status = definition.Enabled ? JobStatus.Scheduled : JobStatus.Paused,
+            CreatedAt = now,
+            UpdatedAt = now,
+            // A one-shot counts from the beginning of time so that an instant already past still fires (misfire policy);
+            // recurring schedules count from creation.
+            DispatchedThrough = definition.Schedule.Kind is ScheduleKind.Once or ScheduleKind.Delay ? DateTimeOffset.MinValue : now,
+        };
+        _schedule = schedule;
+        ResetProgressFromState();
+        await WriteAsync();
+        LogCreated(_logger, JobId, definition.Schedule.ToString(), definition.Handler);
+        await IndexAsync();
+        await ArmAsync();
+        return CreateJobResult.Created;
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> UpdateAsync(JobDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        EnsureExists();
+        if (definition.Id != JobId) throw new JobValidationException(nameof(JobDefinition.Id), $"'{definition.Id}' does not match the job being updated '{JobId}'.");
+        var now = _time.GetUtcNow();
+        Validate(definition, now);
+        if (_state.State.Definition != definition) await ReplaceDefinitionAsync(definition, now);
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo?> GetAsync()
+    {
+        if (!Exists) DeactivateOnIdle();
+        return Task.FromResult(Exists ? Info() : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> PauseAsync()
+    {
+        EnsureExists();
+        if (_state.State.Status != JobStatus.Scheduled) return Info();
+        await ChangeAsync(JobStatus.Paused, _time.GetUtcNow());
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> ResumeAsync()
+    {
+        EnsureExists();
+        if (_state.State.Status != JobStatus.Paused) return Info();
+        await ChangeAsync(JobStatus.Scheduled, _time.GetUtcNow());
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<string> TriggerAsync()
+    {
+        EnsureExists();
+        var execution = NewExecution(_time.GetUtcNow(), manual: true);
+        await _dispatcher.DispatchAsync(_partition, new ExecutionBatch([execution]), urgent: true);
+        LogTriggered(_logger, JobId, execution.ExecutionId);
+        return execution.ExecutionId;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync()
+    {
+        if (!Exists)
+        {
+            DeactivateOnIdle();
+            return false;
+        }
+        var version = _state.State.Version + 1;
+        CancelWheelEntry();
+        await _dispatcher.RevokeAsync(_partition, JobId, version);
+        await UnregisterReminderAsync();
+        await _state.ClearStateAsync();
+        _state.State = new JobState();
+        _schedule = null;
+        _dirty = false;
+        await GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).RemoveAsync(JobId);
+        LogDeleted(_logger, JobId);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    private void Validate(JobDefinition definition, DateTimeOffset now)
+    {
+        JobDefinitionValidator.Validate(definition, now);
+        if (!_handlers.Contains(definition.Handler))
+            throw new JobValidationException(nameof(JobDefinition.Handler),
+                $"no handler named '{definition.Handler}' is registered; registered handlers: {string.Join(", ", _handlers.Names)}.");
+    }
+
+    private void EnsureExists()
+    {
+        if (Exists) return;
+        DeactivateOnIdle();
+        throw new JobNotFoundException(JobId);
+    }
+
+    // Update and upsert: the new definition takes effect now; what was dispatched for later instants is revoked.
+    private async Task ReplaceDefinitionAsync(JobDefinition definition, DateTimeOffset now)
+    {
+        await RevokeDispatchedAsync(_state.State.Version + 1, now);
+        var state = _state.State;
+        state.Definition = definition;
+        state.UpdatedAt = now;
+        if (state.Status == JobStatus.Completed) state.Status = JobStatus.Scheduled;
+        // The past is the old definition's: the new one fires from now on.
+        _dispatchedThrough = Max(_dispatchedThrough, now);
+        _schedule = ScheduleCalculator.Compile(definition.Schedule, state.CreatedAt);
+        _next = null;
+        _dispatchedCount = 0;
+        await WriteAsync();
+        LogUpdated(_logger, JobId, state.Version, definition.Schedule.ToString());
+        await IndexAsync();
+        await ArmAsync();
+    }
+
+    private async Task ChangeAsync(JobStatus status, DateTimeOffset now)
+    {
+        await RevokeDispatchedAsync(_state.State.Version + 1, now);
+        _state.State.Status = status;
+        _state.State.UpdatedAt = now;
+        await WriteAsync();
+        LogStatusChanged(_logger, JobId, status, _state.State.Version);
+        await IndexAsync();
+        await ArmAsync();
+    }
+
+    private Task IndexAsync()
+    {
+        var state = _state.State;
+        var summary = new JobSummary(JobId, state.Definition!.Handler, state.Status, state.Definition.Schedule.ToString(), state.UpdatedAt);
+        return GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).UpsertAsync(summary);
+    }
+
+    private JobInfo Info()
+    {
+        var state = _state.State;
+        return new JobInfo
+        {
+            Definition = state.Definition!,
+            Version = state.Version,
+            Status = state.Status,
+            CreatedAt = state.CreatedAt,
+            UpdatedAt = state.UpdatedAt,
+            NextDueAt = state.Status == JobStatus.Scheduled ? NextOccurrence() : null,
+            DispatchedCount = _dispatchedCount,
+            SucceededCount = state.Succeeded,
+            FailedCount = state.Failed,
+            LastOutcome = state.History.Count > 0 ? state.History[^1] : null,
+        };
+    }
+
+    private Execution.Execution NewExecution(DateTimeOffset scheduledAt, bool manual)
+    {
+        var definition = _state.State.Definition!;
+        return new Execution.Execution
+        {
+            JobId = JobId,
+            ScheduledAt = scheduledAt,
+            JobVersion = _state.State.Version,
+            Handler = definition.Handler,
+            Payload = definition.Payload,
+            Priority = definition.Priority,
+            Timeout = definition.Timeout,
+            Retry = definition.Retry,
+            Manual = manual,
+        };
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using OrleansScheduler.Execution;
+
+namespace OrleansScheduler.Grains.Workers;
+
+public sealed partial class ExecutionRunner
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: job version {Version} is revoked (current {MinVersion})")]
+    private static partial void LogDroppedRevoked(ILogger logger, string executionId, long version, long minVersion);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Revoked {Count} pending executions of job {JobId} below version {MinVersion}")]
+    private static partial void LogRevoked(ILogger logger, string jobId, int count, long minVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {ExecutionId} as attempt {Attempt} in {BackoffMs} ms after: {Error}")]
+    private static partial void LogRetry(ILogger logger, string executionId, int attempt, double backoffMs, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ExecutionId} attempt {Attempt} ended {Status}: {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, string executionId, int attempt, ExecutionStatus status, string? error);
+}

@@ -1,0 +1,242 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Handlers;
+using OrleansScheduler.Grains.Hosting;
+using OrleansScheduler.Grains.Timing;
+
+namespace OrleansScheduler.Grains.Workers;
+
+/// <summary>
+/// The silo's executor. Worker grains hand it executions; it holds each in the silo's timing wheel until its instant,
+/// then runs the handler on the thread pool with at most <see cref="SchedulerOptions.MaxConcurrency"/> at once
+/// (beyond that, higher priority first, then earlier instant), cancels the handler's token at the job's timeout,
+/// retries failures with backoff, and reports every attempt's outcome to the job.
+/// </summary>
+public sealed partial class ExecutionRunner : IDisposable
+{
+    private readonly ITimingWheel _wheel;
+    private readonly TimeProvider _time;
+    private readonly IServiceProvider _services;
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<ExecutionRunner> _logger;
+    private readonly int _maxConcurrency;
+    private readonly string _silo;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // One lock guards the bookkeeping below; every critical section is a few dictionary or heap operations.
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<PendingExecution, (int NegPriority, long DueTicks, long Sequence)> _waiting = new();
+    private long _sequence;
+    private int _running;
+    private long _completed;
+
+    /// <summary>Creates the runner; one per silo.</summary>
+    public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, IGrainFactory grains,
+        ILocalSiloDetails silo, IOptions<SchedulerOptions> options, ILogger<ExecutionRunner> logger)
+    {
+        _wheel = wheel;
+        _time = time;
+        _services = services;
+        _grains = grains;
+        _logger = logger;
+        _maxConcurrency = options.Value.MaxConcurrency;
+        _silo = silo.SiloAddress.ToString();
+    }
+
+    /// <summary>Executions running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Executions due but waiting for a free slot.</summary>
+    public int Waiting { get { lock (_lock) return _waiting.Count; } }
+
+    /// <summary>Attempts finished since the silo started.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
+    public void Accept(Execution.Execution execution, DateTimeOffset? dueAt = null)
+    {
+        var pending = new PendingExecution(this, execution);
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(execution.JobId, out var entry) && execution.JobVersion < entry.MinVersion)
+            {
+                LogDroppedRevoked(_logger, execution.ExecutionId, execution.JobVersion, entry.MinVersion);
+                return;
+            }
+            if (entry is null) _jobs[execution.JobId] = entry = new JobEntry();
+            entry.Pending.Add(pending);
+        }
+        // Scheduled outside the lock: a revoke in between marks the entry revoked and OnDue drops it.
+        pending.Timeout = _wheel.Schedule(dueAt ?? execution.ScheduledAt, pending);
+    }
+
+    /// <summary>Drops every held or later-arriving execution of <paramref name="jobId"/> whose version is below <paramref name="minVersion"/>.</summary>
+    public int Revoke(string jobId, long minVersion)
+    {
+        var revoked = 0;
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(jobId, out var entry)) _jobs[jobId] = entry = new JobEntry();
+            entry.MinVersion = Math.Max(entry.MinVersion, minVersion);
+            entry.RevokedAt = _time.GetUtcNow();
+            entry.Pending.RemoveWhere(p =>
+            {
+                if (p.Execution.JobVersion >= entry.MinVersion) return false;
+                p.Revoked = true;
+                p.Timeout?.Cancel();
+                revoked++;
+                return true;
+            });
+        }
+        if (revoked > 0) LogRevoked(_logger, jobId, revoked, minVersion);
+        return revoked;
+    }
+
+    internal void OnDue(PendingExecution pending)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(pending.Execution.JobId, out var entry))
+            {
+                entry.Pending.Remove(pending);
+                if (pending.Execution.JobVersion < entry.MinVersion) pending.Revoked = true;
+                if (entry.Pending.Count == 0 && (entry.MinVersion == 0 || _time.GetUtcNow() - entry.RevokedAt > JobEntry.RevocationMemory))
+                    _jobs.Remove(pending.Execution.JobId);
+            }
+            if (pending.Revoked) return;
+            if (_running >= _maxConcurrency)
+            {
+                var e = pending.Execution;
+                _waiting.Enqueue(pending, (-e.Priority, e.ScheduledAt.UtcTicks, _sequence++));
+                return;
+            }
+            _running++;
+        }
+        _ = RunAsync(pending);
+    }
+
+    private async Task RunAsync(PendingExecution pending)
+    {
+        while (pending is not null)
+        {
+            await RunOneAsync(pending.Execution).ConfigureAwait(false);
+            Interlocked.Increment(ref _completed);
+            pending = NextWaiting()!;
+        }
+    }
+
+    private PendingExecution? NextWaiting()
+    {
+        lock (_lock)
+        {
+            while (_waiting.TryDequeue(out var next, out _))
+            {
+                if (_jobs.TryGetValue(next.Execution.JobId, out var entry) && next.Execution.JobVersion < entry.MinVersion) continue;
+                return next;
+            }
+            _running--;
+            return null;
+        }
+    }
+
+    private async Task RunOneAsync(Execution.Execution execution)
+    {
+        var startedAt = _time.GetUtcNow();
+        var handler = _services.GetKeyedService<IJobHandler>(execution.Handler);
+        if (handler is null)
+        {
+            Report(execution, startedAt, ExecutionStatus.HandlerNotFound, $"No handler named '{execution.Handler}' is registered on silo {_silo}.", isFinal: true);
+            return;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        // The timeout rides on the silo's wheel rather than a Timer per execution: O(1) and on the injected clock.
+        var timeout = _wheel.Schedule(startedAt + execution.Timeout, new CancelOnExpiry(cts));
+        ExecutionStatus status;
+        string? error = null;
+        try
+        {
+            var task = handler.ExecuteAsync(new JobContext(execution, startedAt), cts.Token);
+            if (!task.IsCompleted) await task.WaitAsync(cts.Token).ConfigureAwait(false);
+            else await task.ConfigureAwait(false);
+            status = ExecutionStatus.Succeeded;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            status = _stopping.IsCancellationRequested ? ExecutionStatus.Aborted : ExecutionStatus.TimedOut;
+            error = status == ExecutionStatus.TimedOut ? $"Timed out after {execution.Timeout.TotalMilliseconds:0} ms." : "The silo shut down.";
+        }
+        catch (Exception ex)
+        {
+            status = ExecutionStatus.Failed;
+            error = $"{ex.GetType().Name}: {ex.Message}";
+        }
+        finally
+        {
+            timeout.Cancel();
+        }
+
+        var retry = status is ExecutionStatus.Failed or ExecutionStatus.TimedOut && execution.Attempt < execution.Retry.MaxAttempts;
+        Report(execution, startedAt, status, error, isFinal: !retry);
+        if (retry)
+        {
+            var next = execution with { Attempt = execution.Attempt + 1 };
+            var backoff = execution.Retry.BackoffBefore(next.Attempt);
+            LogRetry(_logger, execution.ExecutionId, next.Attempt, backoff.TotalMilliseconds, error);
+            Accept(next, _time.GetUtcNow() + backoff);
+        }
+    }
+
+    private void Report(Execution.Execution execution, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
+    {
+        var outcome = new ExecutionOutcome
+        {
+            JobId = execution.JobId,
+            ExecutionId = execution.ExecutionId,
+            ScheduledAt = execution.ScheduledAt,
+            Attempt = execution.Attempt,
+            Status = status,
+            StartedAt = startedAt,
+            FinishedAt = _time.GetUtcNow(),
+            Error = error,
+            IsFinal = isFinal,
+            Silo = _silo,
+            JobVersion = execution.JobVersion,
+            Manual = execution.Manual,
+        };
+        if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
+        _grains.GetGrain<IJobGrain>(execution.JobId).ReportOutcomeAsync(outcome).Ignore();
+    }
+
+    /// <summary>Cancels running handlers (their outcome is <see cref="ExecutionStatus.Aborted"/>).</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private sealed class JobEntry
+    {
+        // How long a revocation is remembered for executions still travelling on the stream.
+        public static readonly TimeSpan RevocationMemory = TimeSpan.FromMinutes(5);
+        public readonly HashSet<PendingExecution> Pending = [];
+        public long MinVersion;
+        public DateTimeOffset RevokedAt;
+    }
+
+    private sealed class CancelOnExpiry(CancellationTokenSource cts) : IWheelItem, IThreadPoolWorkItem
+    {
+        // Cancel runs the token's callbacks inline, so it must not run on the wheel's driver thread.
+        public void OnExpired() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            try { cts.Cancel(); }
+            catch (ObjectDisposedException) { /* the handler finished between expiry and now */ }
+        }
+    }
+}
