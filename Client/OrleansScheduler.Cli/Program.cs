@@ -1,1 +1,82 @@
-return 0;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansScheduler.Cli;
+using OrleansScheduler.Cli.Commands;
+using OrleansScheduler.Cli.Parsing;
+using OrleansScheduler.Client;
+
+// orleans-scheduler: parse → connect → run one command → map failures to exit codes (see ExitCodes).
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+
+CliInvocation invocation;
+try
+{
+    invocation = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (UsageException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return ExitCodes.Usage;
+}
+
+if (invocation.Command is HelpCommand help)
+{
+    await Console.Out.WriteAsync(HelpText.For(help.Topic));
+    return ExitCodes.Ok;
+}
+
+var globals = invocation.Globals;
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+builder.Logging.SetMinimumLevel(globals.Verbose ? LogLevel.Warning : LogLevel.None);
+if (globals.Verbose) builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.AddJobSchedulerClient(o =>
+{
+    o.GatewayPort = globals.Port;
+    if (globals.ClusterId is { } clusterId) o.ClusterId = clusterId;
+    if (globals.ServiceId is { } serviceId) o.ServiceId = serviceId;
+    if (globals.ConnectTimeout is { } timeout) o.ConnectTimeout = timeout;
+});
+
+using var host = builder.Build();
+try
+{
+    await StartAsync(host, globals, interrupt.Token);
+    var context = new CommandContext(host.Services.GetRequiredService<IJobScheduler>(), Console.Out, Console.Error, globals.Json, TimeProvider.System);
+    return await invocation.Command.ExecuteAsync(context, interrupt.Token);
+}
+catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("error: interrupted");
+    return ExitCodes.Interrupted;
+}
+catch (Exception e)
+{
+    var (exitCode, message) = ErrorMapper.Map(e);
+    await Console.Error.WriteLineAsync($"error: {message}");
+    return exitCode;
+}
+finally
+{
+    // A clean stop closes the gateway connection at once; it must not hang the shell when the cluster is gone.
+    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+    await host.StopAsync(stopping.Token).ConfigureAwait(false);
+}
+
+static async Task StartAsync(IHost host, GlobalOptions globals, CancellationToken cancellationToken)
+{
+    try
+    {
+        await host.StartAsync(cancellationToken);
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+    {
+        if (e is Microsoft.Extensions.Options.OptionsValidationException) throw;
+        throw new ClusterUnreachableException($"cannot reach the cluster at localhost:{globals.Port} (cluster id '{globals.ClusterId ?? "orleans-scheduler"}', service id '{globals.ServiceId ?? "orleans-scheduler"}')", e);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Orleans.Runtime;
+using Orleans.Streams;
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Client;
+
+/// <summary>
+/// <see cref="IJobScheduler"/> over an Orleans client: each job is its <see cref="IJobGrain"/> (key = job id), the
+/// listing is the merge of every <see cref="IJobIndexGrain"/> shard, and live events come from the events stream.
+/// </summary>
+public sealed class JobScheduler : IJobScheduler
+{
+    // A watcher that stops reading holds up only its own subscription; the stream callback waits for room.
+    private const int WatchBufferCapacity = 10_000;
+
+    private readonly IClusterClient _client;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the scheduler facade over a connected <paramref name="client"/>.</summary>
+    /// <param name="client">The Orleans client; its connection is owned by the host.</param>
+    /// <param name="time">Clock used to validate definitions (start and end bounds). Default <see cref="TimeProvider.System"/>.</param>
+    public JobScheduler(IClusterClient client, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public Task<CreateJobResult> CreateAsync(JobDefinition definition, bool upsert = false, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.Definition(definition, _time.GetUtcNow());
+        return Job(definition.Id).CreateAsync(definition, upsert).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        return Job(jobId).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobPage> ListAsync(JobQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new JobQuery();
+        RequestChecks.Query(query);
+        var shardQuery = query with { Limit = JobPageMerger.ShardLimit(query.Limit) };
+        var calls = new Task<IReadOnlyList<JobSummary>>[JobIndex.ShardCount];
+        for (var shard = 0; shard < calls.Length; shard++)
+            calls[shard] = _client.GetGrain<IJobIndexGrain>(shard).QueryAsync(shardQuery);
+        var shards = await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return JobPageMerger.Merge(shards, query.Limit, shardQuery.Limit);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> UpdateAsync(JobDefinition definition, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.Definition(definition, _time.GetUtcNow());
+        return Job(definition.Id).UpdateAsync(definition).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> PauseAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        return Job(jobId).PauseAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> ResumeAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        return Job(jobId).ResumeAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string> TriggerAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        return Job(jobId).TriggerAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        return Job(jobId).DeleteAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExecutionOutcome>> GetHistoryAsync(string jobId, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        RequestChecks.JobId(jobId);
+        RequestChecks.HistoryLimit(limit);
+        return Job(jobId).GetHistoryAsync(limit).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ExecutionOutcome> WatchAsync(string? jobId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (jobId is not null) RequestChecks.JobId(jobId);
+        var buffer = Channel.CreateBounded<ExecutionOutcome>(new BoundedChannelOptions(WatchBufferCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var stream = _client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<ExecutionOutcome>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey));
+        var handle = await stream.SubscribeAsync(
+                (outcome, _) => OnEventAsync(buffer.Writer, outcome, jobId),
+                error => Complete(buffer.Writer, error),
+                () => Complete(buffer.Writer, null))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var outcome in buffer.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return outcome;
+        }
+        finally
+        {
+            buffer.Writer.TryComplete();
+            // Not the caller's token: it may be the very reason we are here, and the subscription must still go.
+            await handle.UnsubscribeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IJobGrain Job(string jobId) => _client.GetGrain<IJobGrain>(jobId);
+
+    private static async Task OnEventAsync(ChannelWriter<ExecutionOutcome> writer, ExecutionOutcome outcome, string? jobId)
+    {
+        if (jobId is not null && !string.Equals(outcome.JobId, jobId, StringComparison.Ordinal)) return;
+        try
+        {
+            await writer.WriteAsync(outcome).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // The enumeration ended while this event was in flight; it has no reader any more.
+        }
+    }
+
+    private static Task Complete(ChannelWriter<ExecutionOutcome> writer, Exception? error)
+    {
+        writer.TryComplete(error);
+        return Task.CompletedTask;
+    }
+}

@@ -1,1 +1,0 @@
-namespace OrleansScheduler.Client; internal static class Placeholder {}
