@@ -83,7 +83,9 @@ public sealed partial class JobGrain
     private async Task DispatchAndRearmAsync()
     {
         if (_state.State.Status == JobStatus.Scheduled) await DispatchDueAsync();
-        await ArmAsync();
+        // Only after a wake: a far job goes idle until its reminder. (On activation or a caller's request it must not,
+        // or calls would chase a deactivating activation.)
+        if (await ArmAsync() && !_dirty && _inFlight.Count == 0) DeactivateOnIdle();
     }
 
     private async Task DispatchDueAsync()
@@ -179,14 +181,15 @@ public sealed partial class JobGrain
         }
     }
 
-    private async Task ArmAsync()
+    /// <returns>True when only a far reminder is armed, so the activation may go.</returns>
+    private async Task<bool> ArmAsync()
     {
         CancelWheelEntry();
         var state = _state.State;
         if (!Exists || state.Status != JobStatus.Scheduled)
         {
             await UnregisterReminderAsync();
-            return;
+            return false;
         }
         if (NextOccurrence() is not { } next)
         {
@@ -196,7 +199,7 @@ public sealed partial class JobGrain
             LogCompleted(_logger, JobId, _dispatchedCount);
             await IndexAsync();
             await UnregisterReminderAsync();
-            return;
+            return false;
         }
 
         var now = _time.GetUtcNow();
@@ -208,13 +211,13 @@ public sealed partial class JobGrain
             _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(GrainFactory, JobId, ++_armToken));
             // Near: any registered reminder is a fine safety net, ticking every period.
             if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
-            return;
+            return false;
         }
 
         // Far: only a durable reminder, shortly before the dispatch time; the activation may go.
         var wakeAt = dispatchAt - _options.NearHorizon / 2;
         if (!_reminderRegistered || _reminderDueAt != wakeAt) await RegisterReminderAsync(wakeAt);
-        if (!_dirty) DeactivateOnIdle();
+        return true;
     }
 
     private async Task RegisterReminderAsync(DateTimeOffset dueAt)

@@ -63,10 +63,10 @@ public sealed partial class JobGrain
         return Task.FromResult(newestFirst);
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync()
     {
+        if (Exists && _dirty) await WriteAsync();
         _flushTimer?.Dispose();
         _flushTimer = null;
-        if (Exists && _dirty) await WriteAsync();
     }
 }

@@ -193,7 +193,8 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         // The past is the old definition's: the new one fires from now on.
         _dispatchedThrough = Max(_dispatchedThrough, now);
         _schedule = ScheduleCalculator.Compile(definition.Schedule, state.CreatedAt);
-        _next = null;
+        _nextKnown = false;
+        _inFlight.Clear();
         _dispatchedCount = 0;
         await WriteAsync();
         LogUpdated(_logger, JobId, state.Version, definition.Schedule.ToString());

@@ -78,10 +78,11 @@ public sealed class JobIndexGrain(
     private SortedSet<string> Ordered => _ordered ??= new SortedSet<string>(state.State.Rows.Keys, StringComparer.Ordinal);
 
     private void ScheduleWrite() =>
-        _writeTimer ??= this.RegisterGrainTimer(async ct =>
+        _writeTimer ??= this.RegisterGrainTimer(async () =>
         {
+            // Disposing the timer cancels its callback's token, so the write takes none and the timer goes after it.
+            await state.WriteStateAsync();
             _writeTimer?.Dispose();
             _writeTimer = null;
-            await state.WriteStateAsync(ct);
         }, new GrainTimerCreationOptions { DueTime = WriteDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
 }

@@ -1,1 +1,0 @@
-namespace OrleansScheduler.Tests; public class Smoke { [Xunit.Fact] public void Works() => Xunit.Assert.Equal(2, 1 + 1); }
