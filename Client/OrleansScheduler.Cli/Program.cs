@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansScheduler.Cli;
 using OrleansScheduler.Cli.Commands;
 using OrleansScheduler.Cli.Parsing;
@@ -44,6 +45,8 @@ builder.AddJobSchedulerClient(o =>
 });
 
 using var host = builder.Build();
+// Once started, the host's console lifetime takes over Ctrl+C and SIGTERM and only asks the application to stop.
+using var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(interrupt.Cancel);
 try
 {
     await StartAsync(host, globals, interrupt.Token);
@@ -64,8 +67,8 @@ catch (Exception e)
 finally
 {
     // A clean stop closes the gateway connection at once; it must not hang the shell when the cluster is gone.
-    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-    await host.StopAsync(stopping.Token).ConfigureAwait(false);
+    using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+    await host.StopAsync(stopTimeout.Token).ConfigureAwait(false);
 }
 
 static async Task StartAsync(IHost host, GlobalOptions globals, CancellationToken cancellationToken)
@@ -76,7 +79,7 @@ static async Task StartAsync(IHost host, GlobalOptions globals, CancellationToke
     }
     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
     {
-        if (e is Microsoft.Extensions.Options.OptionsValidationException) throw;
+        if (e is OptionsValidationException) throw;
         throw new ClusterUnreachableException($"cannot reach the cluster at localhost:{globals.Port} (cluster id '{globals.ClusterId ?? "orleans-scheduler"}', service id '{globals.ServiceId ?? "orleans-scheduler"}')", e);
     }
 }
