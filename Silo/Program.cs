@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OrleansScheduler.Grains.Hosting;
 using OrleansScheduler.Silo;
 
@@ -8,7 +9,15 @@ using OrleansScheduler.Silo;
 // command line (--Silo:GatewayPort 30001 --Scheduler:Partitions 32), the usual .NET way.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var silo = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
-silo.Validate();
+try
+{
+    silo.Validate();
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"error: invalid configuration: {e.Message}");
+    return 2;
+}
 
 builder.UseOrleans(orleans => orleans
     .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
@@ -16,4 +25,13 @@ builder.UseOrleans(orleans => orleans
     .UseInMemoryJobStore());
 
 using var host = builder.Build();
-await host.RunAsync();
+try
+{
+    await host.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    Console.Error.WriteLine($"error: invalid configuration: {string.Join(" ", e.Failures)}");
+    return 2;
+}

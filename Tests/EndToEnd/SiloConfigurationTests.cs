@@ -13,7 +13,7 @@ public sealed class SiloConfigurationTests
     {
         await using var silo = SiloProcess.Start(option, value);
         var exit = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.NotEqual(0, exit);
+        Assert.Equal(2, exit);
         Assert.Contains(expected, silo.Output);
     }
 }
