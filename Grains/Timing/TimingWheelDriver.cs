@@ -41,6 +41,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<TimingWheelDriver> _logger;
     private readonly bool _systemClock;
+    private readonly TimingWheel<WheelTimeout> _wheel;
     private readonly ConcurrentQueue<WheelTimeout> _incoming = new();
     private readonly ConcurrentQueue<WheelTimeout> _cancelled = new();
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 1);
@@ -57,6 +58,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     /// <param name="options">Wheel shape (tick 1 ms, 512 slots, 4 levels by default).</param>
     /// <param name="time">The clock: <see cref="TimeProvider.System"/> in production, a fake one in tests.</param>
     /// <param name="logger">Logs start, stop and failures of <see cref="IWheelItem.OnExpired"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The options describe no valid wheel (see <see cref="WheelOptionsValidator"/>).</exception>
     public TimingWheelDriver(IOptions<WheelOptions> options, TimeProvider time, ILogger<TimingWheelDriver> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -66,6 +68,9 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         _time = time;
         _logger = logger;
         _systemClock = ReferenceEquals(time, TimeProvider.System);
+
+        // Built here so bad options fail at resolution, not on the driver thread; only that thread touches it later.
+        _wheel = new TimingWheel<WheelTimeout>(time.GetUtcNow().UtcTicks, _options.TickDuration, _options.SlotsPerLevel, _options.Levels);
         _onCancelled = OnCancelled;
     }
 
@@ -155,7 +160,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     private void Run()
     {
         var sleeper = _systemClock ? PreciseSleep.ForCurrentThread() : null;
-        var wheel = new TimingWheel<WheelTimeout>(_time.GetUtcNow().UtcTicks, _options.TickDuration, _options.SlotsPerLevel, _options.Levels);
+        var wheel = _wheel;
         var expired = new List<WheelTimeout>();
         LogStarted(_logger, _options.TickDuration.TotalMilliseconds, _options.SlotsPerLevel, _options.Levels, sleeper?.IsNative ?? false);
         if (sleeper?.FallbackReason is { } reason)
@@ -261,8 +266,10 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         if (remaining > CoarseWaitThresholdTicks)
         {
             // Coarse part on the event, so an earlier new entry can cut it short.
+            // Very long waits are split so TimeSpan stays within the event's limits; the loop then recomputes.
             var coarse = TimeSpan.FromTicks(remaining - PreciseStretchTicks);
-            if (coarse > MaxSingleWait || WaitForWake(coarse))
+            var tooLong = coarse > MaxSingleWait;
+            if (WaitForWake(tooLong ? MaxSingleWait : coarse) || tooLong)
             {
                 return;
             }
