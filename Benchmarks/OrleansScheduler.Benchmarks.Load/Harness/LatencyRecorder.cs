@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using HdrHistogram;
+
+namespace OrleansScheduler.Benchmarks.Load.Harness;
+
+/// <summary>
+/// What the no-op benchmark handlers report: for each run, whose occurrence it was, when it was due and when the
+/// handler started. Counts runs inside a measurement window, duplicates (same job and instant twice), and
+/// lateness (handler start − scheduled instant) in a high-dynamic-range histogram of microseconds.
+/// </summary>
+public sealed class LatencyRecorder
+{
+    private readonly ConcurrentDictionary<long, int> _seen = new();
+    private readonly LongConcurrentHistogram _lateness = new(1, TimeSpan.FromMinutes(10).Ticks / 10, 3);
+    private long _windowFromTicks = long.MaxValue;
+    private long _windowToTicks = long.MaxValue;
+    private long _executed;
+    private long _duplicates;
+    private long _early;
+    private long _total;
+
+    /// <summary>Only occurrences scheduled inside [from, to) are counted.</summary>
+    public void SetWindow(DateTimeOffset from, DateTimeOffset to)
+    {
+        Volatile.Write(ref _windowToTicks, to.UtcTicks);
+        Volatile.Write(ref _windowFromTicks, from.UtcTicks);
+    }
+
+    /// <summary>Called by a handler as its first action.</summary>
+    public void Record(int jobIndex, DateTimeOffset scheduledAt, DateTimeOffset startedAt)
+    {
+        Interlocked.Increment(ref _total);
+        var scheduled = scheduledAt.UtcTicks;
+        if (scheduled < Volatile.Read(ref _windowFromTicks) || scheduled >= Volatile.Read(ref _windowToTicks)) return;
+        // Key: job index and scheduled millisecond (occurrences of one job are ≥ 10 ms apart).
+        var key = ((long)jobIndex << 40) | ((scheduled / TimeSpan.TicksPerMillisecond) & ((1L << 40) - 1));
+        if (_seen.AddOrUpdate(key, 1, (_, n) => n + 1) > 1)
+        {
+            Interlocked.Increment(ref _duplicates);
+            return;
+        }
+        Interlocked.Increment(ref _executed);
+        var lateTicks = startedAt.UtcTicks - scheduled;
+        if (lateTicks < 0)
+        {
+            Interlocked.Increment(ref _early);
+            lateTicks = 0;
+        }
+        _lateness.RecordValue(Math.Max(1, lateTicks / 10)); // microseconds
+    }
+
+    /// <summary>Runs reported in total, inside the window or not.</summary>
+    public long Total => Interlocked.Read(ref _total);
+
+    /// <summary>Distinct occurrences inside the window that ran.</summary>
+    public long Executed => Interlocked.Read(ref _executed);
+
+    /// <summary>Runs of an occurrence that had already run.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Runs that started before their instant (counted as 0 lateness).</summary>
+    public long Early => Interlocked.Read(ref _early);
+
+    /// <summary>Lateness percentile in milliseconds.</summary>
+    public double LatenessMs(double percentile) => _lateness.TotalCount == 0 ? double.NaN : _lateness.GetValueAtPercentile(percentile) / 1000.0;
+
+    /// <summary>Largest lateness in milliseconds.</summary>
+    public double MaxLatenessMs => _lateness.TotalCount == 0 ? double.NaN : _lateness.GetMaxValue() / 1000.0;
+
+    /// <summary>Lateness distribution: (percentile, ms) pairs for plotting.</summary>
+    public IReadOnlyList<(double Percentile, double Ms)> Distribution()
+    {
+        var points = new List<(double, double)>();
+        if (_lateness.TotalCount == 0) return points;
+        foreach (var p in new[] { 0.0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100 })
+            points.Add((p, _lateness.GetValueAtPercentile(p) / 1000.0));
+        return points;
+    }
+}
