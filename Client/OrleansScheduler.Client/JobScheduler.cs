@@ -110,9 +110,9 @@ public sealed class JobScheduler : IJobScheduler
             FullMode = BoundedChannelFullMode.Wait,
         });
         var stream = _client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<ExecutionOutcome>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey));
+            .GetStream<ExecutionEventBatch>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey));
         var handle = await stream.SubscribeAsync(
-                (outcome, _) => OnEventAsync(buffer.Writer, outcome, jobId),
+                (batch, _) => OnEventsAsync(buffer.Writer, batch, jobId),
                 error => Complete(buffer.Writer, error),
                 () => Complete(buffer.Writer, null))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -131,12 +131,15 @@ public sealed class JobScheduler : IJobScheduler
 
     private IJobGrain Job(string jobId) => _client.GetGrain<IJobGrain>(jobId);
 
-    private static async Task OnEventAsync(ChannelWriter<ExecutionOutcome> writer, ExecutionOutcome outcome, string? jobId)
+    private static async Task OnEventsAsync(ChannelWriter<ExecutionOutcome> writer, ExecutionEventBatch batch, string? jobId)
     {
-        if (jobId is not null && !string.Equals(outcome.JobId, jobId, StringComparison.Ordinal)) return;
         try
         {
-            await writer.WriteAsync(outcome).ConfigureAwait(false);
+            foreach (var outcome in batch.Items)
+            {
+                if (jobId is not null && !string.Equals(outcome.JobId, jobId, StringComparison.Ordinal)) continue;
+                await writer.WriteAsync(outcome).ConfigureAwait(false);
+            }
         }
         catch (ChannelClosedException)
         {

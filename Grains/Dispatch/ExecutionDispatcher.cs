@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
 using OrleansScheduler.Execution;
@@ -6,25 +7,43 @@ using OrleansScheduler.Execution;
 namespace OrleansScheduler.Grains.Dispatch;
 
 /// <summary>
-/// Hands executions to the worker of their partition. Normally they travel as one stream event per batch, a lead
-/// ahead of their instant; executions already due (trigger-now, catch-up) go by a direct grain call, since the
-/// stream hop would make them late by a poll period or more.
+/// Hands executions to the worker of their partition. Normally they travel on the partition's stream a lead ahead
+/// of their instant, coalesced across all jobs of this silo into one stream event per publish (see
+/// <see cref="CoalescingPublisher{T}"/>). Executions already due (trigger-now, catch-up) go by a direct grain call,
+/// since the stream hop would make them late by a poll period or more.
 /// </summary>
-public sealed class ExecutionDispatcher(IServiceProvider services, IGrainFactory grains)
+public sealed class ExecutionDispatcher
 {
-    private readonly Lazy<IStreamProvider> _streams = new(() => services.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider));
+    private const int MaxBatch = 2_000;
+    private const int MaxQueuedPerPartition = 1_000_000;
+    private readonly IGrainFactory _grains;
+    private readonly CoalescingPublisher<Execution.Execution>[] _partitions;
 
-    /// <summary>Sends <paramref name="batch"/> to <paramref name="partition"/>; <paramref name="urgent"/> skips the stream.</summary>
-    public Task DispatchAsync(int partition, ExecutionBatch batch, bool urgent)
+    /// <summary>Creates the dispatcher; one per silo.</summary>
+    public ExecutionDispatcher(IServiceProvider services, IGrainFactory grains, Partitioner partitioner, ILogger<ExecutionDispatcher> logger)
     {
-        if (urgent)
-            return grains.GetGrain<IWorkerGrain>(partition).DeliverAsync(batch);
-
-        var stream = _streams.Value.GetStream<ExecutionBatch>(StreamId.Create(StreamNames.Executions, partition));
-        return stream.OnNextAsync(batch);
+        _grains = grains;
+        var streams = new Lazy<IStreamProvider>(() => services.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider));
+        _partitions = new CoalescingPublisher<Execution.Execution>[partitioner.Count];
+        for (var p = 0; p < _partitions.Length; p++)
+        {
+            var partition = p;
+            IAsyncStream<ExecutionBatch>? stream = null;
+            _partitions[p] = new CoalescingPublisher<Execution.Execution>($"execution stream {partition}", batch =>
+            {
+                stream ??= streams.Value.GetStream<ExecutionBatch>(StreamId.Create(StreamNames.Executions, partition));
+                return stream.OnNextAsync(new ExecutionBatch(batch));
+            }, MaxBatch, MaxQueuedPerPartition, logger);
+        }
     }
+
+    /// <summary>Queues executions for the stream of <paramref name="partition"/>; returns at once.</summary>
+    public void Enqueue(int partition, IEnumerable<Execution.Execution> executions) => _partitions[partition].EnqueueRange(executions);
+
+    /// <summary>Sends executions straight to the worker of <paramref name="partition"/> (already due: no stream hop).</summary>
+    public Task DeliverNowAsync(int partition, ExecutionBatch batch) => _grains.GetGrain<IWorkerGrain>(partition).DeliverAsync(batch);
 
     /// <summary>Tells the worker of <paramref name="partition"/> to drop executions of <paramref name="jobId"/> older than <paramref name="minVersion"/>.</summary>
     public Task RevokeAsync(int partition, string jobId, long minVersion) =>
-        grains.GetGrain<IWorkerGrain>(partition).RevokeAsync(jobId, minVersion);
+        _grains.GetGrain<IWorkerGrain>(partition).RevokeAsync(jobId, minVersion);
 }

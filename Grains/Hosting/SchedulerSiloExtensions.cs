@@ -35,6 +35,7 @@ public static class SchedulerSiloExtensions
         services.AddSingleton<ITimingWheel>(sp => sp.GetRequiredService<TimingWheelDriver>());
         services.AddSingleton<Partitioner>();
         services.AddSingleton<ExecutionDispatcher>();
+        services.AddSingleton<ExecutionEventPublisher>();
         services.AddSingleton<ExecutionRunner>();
         services.AddSingleton<HandlerCatalog>();
 

@@ -161,8 +161,8 @@ public sealed partial class JobGrain
         var urgentBefore = now + _options.DispatchLead / 2;
         var urgent = batch.Where(e => e.ScheduledAt < urgentBefore).ToArray();
         var later = urgent.Length == batch.Count ? [] : batch.Where(e => e.ScheduledAt >= urgentBefore).ToArray();
-        if (urgent.Length > 0) await _dispatcher.DispatchAsync(_partition, new ExecutionBatch(urgent), urgent: true);
-        if (later.Length > 0) await _dispatcher.DispatchAsync(_partition, new ExecutionBatch(later), urgent: false);
+        if (urgent.Length > 0) await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(urgent));
+        if (later.Length > 0) _dispatcher.Enqueue(_partition, later);
     }
 
     // Takes back what was dispatched for instants after now, under a new version, so the old definition never runs again.

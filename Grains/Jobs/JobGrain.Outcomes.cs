@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using OrleansScheduler.Execution;
 
 namespace OrleansScheduler.Grains.Jobs;
@@ -12,9 +11,9 @@ public sealed partial class JobGrain
     private IGrainTimer? _flushTimer;
 
     /// <inheritdoc />
-    public async Task ReportOutcomeAsync(ExecutionOutcome outcome)
+    public Task ReportOutcomeAsync(ExecutionOutcome outcome)
     {
-        if (!Exists || outcome.JobVersion > _state.State.Version) return;
+        if (!Exists || outcome.JobVersion > _state.State.Version) return Task.CompletedTask;
         var state = _state.State;
         if (_options.HistorySize > 0)
         {
@@ -34,20 +33,8 @@ public sealed partial class JobGrain
             KeepAlive = false,
         });
 
-        if (_options.PublishExecutionEvents)
-        {
-            try
-            {
-                await this.GetStreamProvider(StreamNames.Provider)
-                    .GetStream<ExecutionOutcome>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey))
-                    .OnNextAsync(outcome);
-            }
-            catch (Exception ex)
-            {
-                // Events are a convenience for watchers; history already has the outcome.
-                LogEventPublishFailed(_logger, ex, outcome.ExecutionId);
-            }
-        }
+        _events.Publish(outcome);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

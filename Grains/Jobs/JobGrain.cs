@@ -21,6 +21,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private readonly TimeProvider _time;
     private readonly ITimingWheel _wheel;
     private readonly ExecutionDispatcher _dispatcher;
+    private readonly ExecutionEventPublisher _events;
     private readonly HandlerCatalog _handlers;
     private readonly ILogger<JobGrain> _logger;
     private readonly int _partition;
@@ -29,13 +30,14 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     public JobGrain(
         [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobState> state,
         IOptions<SchedulerOptions> options, TimeProvider time, ITimingWheel wheel, ExecutionDispatcher dispatcher,
-        Partitioner partitioner, HandlerCatalog handlers, ILogger<JobGrain> logger)
+        ExecutionEventPublisher events, Partitioner partitioner, HandlerCatalog handlers, ILogger<JobGrain> logger)
     {
         _state = state;
         _options = options.Value;
         _time = time;
         _wheel = wheel;
         _dispatcher = dispatcher;
+        _events = events;
         _handlers = handlers;
         _logger = logger;
         _partition = partitioner.PartitionOf(this.GetPrimaryKeyString());
@@ -140,7 +142,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     {
         EnsureExists();
         var execution = NewExecution(_time.GetUtcNow(), manual: true);
-        await _dispatcher.DispatchAsync(_partition, new ExecutionBatch([execution]), urgent: true);
+        await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch([execution]));
         LogTriggered(_logger, JobId, execution.ExecutionId);
         return execution.ExecutionId;
     }
