@@ -16,6 +16,10 @@ public static class TargetFactory
     public static ITarget Create(string name, BenchOptions options) => name switch
     {
         "ours" => new OursTarget(options.Settings),
+        "quartz-default" => QuartzTarget.Default(),
+        "quartz-tuned" => QuartzTarget.Tuned(),
+        "quartz-batch" => QuartzTarget.Batch(),
+        "durablejobs" => new DurableJobsTarget(options.Settings),
         _ => throw new ArgumentException($"--target: unknown '{name}'; known: ours, quartz-default, quartz-tuned, quartz-batch, durablejobs"),
     };
 }
