@@ -46,6 +46,12 @@ public sealed class SchedulerOptions
     /// <summary>Outcomes each job keeps in its history. Default 50.</summary>
     public int HistorySize { get; set; } = 50;
 
+    /// <summary>
+    /// How long a job keeps new outcomes in memory before writing its history (one write covers every outcome
+    /// meanwhile; a crash loses at most this much history, never a job or its schedule). Default 30 s.
+    /// </summary>
+    public TimeSpan HistoryFlushDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Publish every outcome on the execution-event stream clients can watch. Default true.</summary>
     public bool PublishExecutionEvents { get; set; } = true;
 

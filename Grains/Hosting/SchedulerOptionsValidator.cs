@@ -24,6 +24,7 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         Range(nameof(options.ReminderPeriod), options.ReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         Range(nameof(options.MisfireThreshold), options.MisfireThreshold, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         Range(nameof(options.CatchUpWindow), options.CatchUpWindow, TimeSpan.Zero, TimeSpan.FromDays(30));
+        Range(nameof(options.HistoryFlushDelay), options.HistoryFlushDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
         Range(nameof(options.StreamPollPeriod), options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
         IntRange(nameof(options.MaxBatch), options.MaxBatch, 1, 100_000);
         IntRange(nameof(options.Partitions), options.Partitions, 1, 4_096);

@@ -24,7 +24,6 @@ public sealed partial class JobGrain
     // Whether this activation knows the reminder's state, and whether it registered one.
     private bool _reminderKnown;
     private bool _reminderRegistered;
-    private bool _dirty;
     // After a failed dispatch the next attempt waits a little instead of spinning on a wheel entry in the past.
     private static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromMilliseconds(200);
     private DateTimeOffset? _retryDispatchAt;
@@ -85,7 +84,7 @@ public sealed partial class JobGrain
         if (_state.State.Status == JobStatus.Scheduled) await DispatchDueAsync();
         // Only after a wake: a far job goes idle until its reminder. (On activation or a caller's request it must not,
         // or calls would chase a deactivating activation.)
-        if (await ArmAsync() && !_dirty && _inFlight.Count == 0) DeactivateOnIdle();
+        if (await ArmAsync() && !_historyDirty && _inFlight.Count == 0) DeactivateOnIdle();
     }
 
     private async Task DispatchDueAsync()
@@ -253,6 +252,5 @@ public sealed partial class JobGrain
         state.DispatchedThrough = _dispatchedThrough;
         state.DispatchedCount = _dispatchedCount;
         await _state.WriteStateAsync();
-        _dirty = false;
     }
 }

@@ -5,16 +5,16 @@ namespace OrleansScheduler.Grains.Jobs;
 // What comes back from workers: a bounded history, counters, and the execution-event stream.
 public sealed partial class JobGrain
 {
-    // History and counters are written lazily (with the next watermark write, a deferred flush, or on deactivation):
-    // one write per outcome would cap throughput at the store's write rate.
-    private static readonly TimeSpan HistoryFlushDelay = TimeSpan.FromSeconds(10);
+    // History and counters are written lazily (a deferred flush, or on deactivation): one write per outcome would cap
+    // throughput at the store's write rate. A crash loses at most the outcomes of the last flush delay.
     private IGrainTimer? _flushTimer;
+    private bool _historyDirty;
 
     /// <inheritdoc />
     public Task ReportOutcomeAsync(ExecutionOutcome outcome)
     {
         if (!Exists || outcome.JobVersion > _state.State.Version) return Task.CompletedTask;
-        var state = _state.State;
+        var state = _history.State;
         if (_options.HistorySize > 0)
         {
             state.History.Add(outcome);
@@ -25,10 +25,10 @@ public sealed partial class JobGrain
             if (outcome.Status == ExecutionStatus.Succeeded) state.Succeeded++;
             else state.Failed++;
         }
-        _dirty = true;
+        _historyDirty = true;
         _flushTimer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions
         {
-            DueTime = HistoryFlushDelay,
+            DueTime = _options.HistoryFlushDelay,
             Period = Timeout.InfiniteTimeSpan,
             KeepAlive = false,
         });
@@ -45,14 +45,18 @@ public sealed partial class JobGrain
             DeactivateOnIdle();
             throw new Errors.JobNotFoundException(JobId);
         }
-        var history = _state.State.History;
+        var history = _history.State.History;
         IReadOnlyList<ExecutionOutcome> newestFirst = history.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToList();
         return Task.FromResult(newestFirst);
     }
 
     private async Task FlushAsync()
     {
-        if (Exists && _dirty) await WriteAsync();
+        if (Exists && _historyDirty)
+        {
+            _historyDirty = false;
+            await _history.WriteStateAsync();
+        }
         _flushTimer?.Dispose();
         _flushTimer = null;
     }

@@ -17,6 +17,7 @@ namespace OrleansScheduler.Grains.Jobs;
 public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
 {
     private readonly IPersistentState<JobState> _state;
+    private readonly IPersistentState<JobHistoryState> _history;
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ITimingWheel _wheel;
@@ -29,10 +30,12 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     /// <summary>Created by Orleans on activation.</summary>
     public JobGrain(
         [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobState> state,
+        [PersistentState("history", StorageNames.Jobs)] IPersistentState<JobHistoryState> history,
         IOptions<SchedulerOptions> options, TimeProvider time, ITimingWheel wheel, ExecutionDispatcher dispatcher,
         ExecutionEventPublisher events, Partitioner partitioner, HandlerCatalog handlers, ILogger<JobGrain> logger)
     {
         _state = state;
+        _history = history;
         _options = options.Value;
         _time = time;
         _wheel = wheel;
@@ -60,7 +63,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CancelWheelEntry();
-        if (Exists && _dirty && reason.ReasonCode != DeactivationReasonCode.ApplicationError) await WriteAsync();
+        if (Exists && _historyDirty && reason.ReasonCode != DeactivationReasonCode.ApplicationError) await _history.WriteStateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -160,9 +163,11 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         await _dispatcher.RevokeAsync(_partition, JobId, version);
         await UnregisterReminderAsync();
         await _state.ClearStateAsync();
+        await _history.ClearStateAsync();
         _state.State = new JobState();
+        _history.State = new JobHistoryState();
         _schedule = null;
-        _dirty = false;
+        _historyDirty = false;
         await GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).RemoveAsync(JobId);
         LogDeleted(_logger, JobId);
         DeactivateOnIdle();
@@ -234,9 +239,9 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
             UpdatedAt = state.UpdatedAt,
             NextDueAt = state.Status == JobStatus.Scheduled ? NextOccurrence() : null,
             DispatchedCount = _dispatchedCount,
-            SucceededCount = state.Succeeded,
-            FailedCount = state.Failed,
-            LastOutcome = state.History.Count > 0 ? state.History[^1] : null,
+            SucceededCount = _history.State.Succeeded,
+            FailedCount = _history.State.Failed,
+            LastOutcome = _history.State.History.Count > 0 ? _history.State.History[^1] : null,
         };
     }
 

@@ -1,4 +1,3 @@
-using OrleansScheduler.Execution;
 using OrleansScheduler.Jobs;
 
 namespace OrleansScheduler.Grains.Jobs;
@@ -27,13 +26,4 @@ public sealed class JobState
 
     /// <summary>Scheduled occurrences dispatched through <see cref="DispatchedThrough"/>.</summary>
     [Id(6)] public long DispatchedCount { get; set; }
-
-    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize.</summary>
-    [Id(7)] public List<ExecutionOutcome> History { get; set; } = [];
-
-    /// <summary>Executions whose final attempt succeeded.</summary>
-    [Id(8)] public long Succeeded { get; set; }
-
-    /// <summary>Executions whose final attempt failed, timed out or found no handler.</summary>
-    [Id(9)] public long Failed { get; set; }
 }

@@ -1,0 +1,20 @@
+using OrleansScheduler.Execution;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+/// <summary>
+/// What a job grain keeps of its outcomes. Stored apart from <see cref="JobState"/> so the frequent watermark writes
+/// stay a few hundred bytes, and written lazily (SchedulerOptions.HistoryFlushDelay).
+/// </summary>
+[GenerateSerializer, Alias("grains.JobHistoryState")]
+public sealed class JobHistoryState
+{
+    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize.</summary>
+    [Id(0)] public List<ExecutionOutcome> History { get; set; } = [];
+
+    /// <summary>Executions whose final attempt succeeded.</summary>
+    [Id(1)] public long Succeeded { get; set; }
+
+    /// <summary>Executions whose final attempt failed, timed out or found no handler.</summary>
+    [Id(2)] public long Failed { get; set; }
+}
