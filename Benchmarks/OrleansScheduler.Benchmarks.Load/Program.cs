@@ -4,6 +4,17 @@ using OrleansScheduler.Benchmarks.Load.Harness;
 
 // The load harness: runs a scenario against each target in a child process of its own (so CPU and memory figures
 // belong to one scheduler), then prints them side by side and writes them as JSON.
+if (args.Length >= 3 && args[0] == "plot")
+{
+    // plot <results.json> <out dir> [title]: lateness chart (or knee chart for knee results).
+    Directory.CreateDirectory(args[2]);
+    var chart = Path.GetFileName(args[1]).StartsWith("knee", StringComparison.Ordinal)
+        ? Plots.Knee(args[1], args[2])
+        : Plots.Lateness(args[1], args[2], args.Length > 3 ? args[3] : Path.GetFileNameWithoutExtension(args[1]));
+    Console.WriteLine($"wrote {chart}");
+    return 0;
+}
+
 BenchOptions options;
 try
 {
@@ -15,7 +26,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-var json = new JsonSerializerOptions { WriteIndented = true, IncludeFields = true };
+var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 if (options.JsonOut is { } jsonOut)
 {
     // Child: one target, one scenario (or one knee level).

@@ -68,12 +68,12 @@ public sealed class LatencyRecorder
     public double MaxLatenessMs => _lateness.TotalCount == 0 ? double.NaN : _lateness.GetMaxValue() / 1000.0;
 
     /// <summary>Lateness distribution: (percentile, ms) pairs for plotting.</summary>
-    public IReadOnlyList<(double Percentile, double Ms)> Distribution()
+    public IReadOnlyList<LatencyPoint> Distribution()
     {
-        var points = new List<(double, double)>();
+        var points = new List<LatencyPoint>();
         if (_lateness.TotalCount == 0) return points;
         foreach (var p in new[] { 0.0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100 })
-            points.Add((p, _lateness.GetValueAtPercentile(p) / 1000.0));
+            points.Add(new LatencyPoint(p, _lateness.GetValueAtPercentile(p) / 1000.0));
         return points;
     }
 }

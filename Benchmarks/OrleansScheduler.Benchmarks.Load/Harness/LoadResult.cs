@@ -25,5 +25,8 @@ public sealed record LoadResult
     public double JobsCreatedPerSecond { get; init; }
     public double? BytesPerIdleJob { get; init; }
     public string? Note { get; init; }
-    public IReadOnlyList<(double Percentile, double Ms)> Distribution { get; init; } = [];
+    public IReadOnlyList<LatencyPoint> Distribution { get; init; } = [];
 }
+
+/// <summary>One point of a lateness distribution.</summary>
+public sealed record LatencyPoint(double Percentile, double Ms);
