@@ -15,7 +15,7 @@ public sealed class BenchmarkSmokeTests
     public async Task LoadHarness_SmokeRun_CountsEveryOccurrence()
     {
         // Built with the solution (same configuration as the tests); not referenced, per the layout rules.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var harness = Path.Combine(ReadmeTests.RepositoryRoot(), "Benchmarks", "OrleansScheduler.Benchmarks.Load", "bin", configuration, "net10.0", "OrleansScheduler.Benchmarks.Load.dll");
         Assert.True(File.Exists(harness), $"the load harness is not built at {harness}");
         var outDir = Directory.CreateTempSubdirectory("bench-smoke").FullName;
