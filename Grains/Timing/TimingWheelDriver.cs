@@ -77,7 +77,14 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     public WheelTimeout Schedule(DateTimeOffset dueAt, IWheelItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            // The silo is stopping (WheelLifecycle): late callers get an entry that never fires, not an exception.
+            var never = new WheelTimeout(dueAt, item, onCancelled: null);
+            never.Cancel();
+            return never;
+        }
+
         var timeout = new WheelTimeout(dueAt, item, _onCancelled);
         Interlocked.Increment(ref _count);
         _incoming.Enqueue(timeout);

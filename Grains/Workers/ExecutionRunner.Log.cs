@@ -8,8 +8,8 @@ public sealed partial class ExecutionRunner
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: job version {Version} is revoked (current {MinVersion})")]
     private static partial void LogDroppedRevoked(ILogger logger, string executionId, long version, long minVersion);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Revoked {Count} pending executions of job {JobId} below version {MinVersion}")]
-    private static partial void LogRevoked(ILogger logger, string jobId, int count, long minVersion);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Executions of job {JobId} below version {MinVersion} are revoked")]
+    private static partial void LogRevoked(ILogger logger, string jobId, long minVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {ExecutionId} as attempt {Attempt} in {BackoffMs} ms after: {Error}")]
     private static partial void LogRetry(ILogger logger, string executionId, int attempt, double backoffMs, string? error);

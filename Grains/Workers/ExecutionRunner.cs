@@ -28,7 +28,9 @@ public sealed partial class ExecutionRunner : IDisposable
 
     // One lock guards the bookkeeping below; every critical section is a few dictionary or heap operations.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
+    // Revocations are lazy: a job's minimum version is remembered and checked when an execution falls due (and when
+    // one arrives), so holding an execution costs no per-job bookkeeping. Empty unless a job was changed recently.
+    private readonly Dictionary<string, Revocation> _revoked = new(StringComparer.Ordinal);
     private readonly PriorityQueue<PendingExecution, (int NegPriority, long DueTicks, long Sequence)> _waiting = new();
     private long _sequence;
     private int _running;
@@ -59,55 +61,46 @@ public sealed partial class ExecutionRunner : IDisposable
     /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
     public void Accept(Execution.Execution execution, DateTimeOffset? dueAt = null)
     {
-        var pending = new PendingExecution(this, execution);
-        lock (_lock)
-        {
-            if (_jobs.TryGetValue(execution.JobId, out var entry) && execution.JobVersion < entry.MinVersion)
-            {
-                LogDroppedRevoked(_logger, execution.ExecutionId, execution.JobVersion, entry.MinVersion);
-                return;
-            }
-            if (entry is null) _jobs[execution.JobId] = entry = new JobEntry();
-            entry.Pending.Add(pending);
-        }
-        // Scheduled outside the lock: a revoke in between marks the entry revoked and OnDue drops it.
-        pending.Timeout = _wheel.Schedule(dueAt ?? execution.ScheduledAt, pending);
+        if (IsRevoked(execution)) return;
+        _wheel.Schedule(dueAt ?? execution.ScheduledAt, new PendingExecution(this, execution));
     }
 
     /// <summary>Drops every held or later-arriving execution of <paramref name="jobId"/> whose version is below <paramref name="minVersion"/>.</summary>
-    public int Revoke(string jobId, long minVersion)
+    public void Revoke(string jobId, long minVersion)
     {
-        var revoked = 0;
+        var now = _time.GetUtcNow();
         lock (_lock)
         {
-            if (!_jobs.TryGetValue(jobId, out var entry)) _jobs[jobId] = entry = new JobEntry();
-            entry.MinVersion = Math.Max(entry.MinVersion, minVersion);
-            entry.RevokedAt = _time.GetUtcNow();
-            entry.Pending.RemoveWhere(p =>
-            {
-                if (p.Execution.JobVersion >= entry.MinVersion) return false;
-                p.Revoked = true;
-                p.Timeout?.Cancel();
-                revoked++;
-                return true;
-            });
+            var minimum = _revoked.TryGetValue(jobId, out var known) ? Math.Max(known.MinVersion, minVersion) : minVersion;
+            _revoked[jobId] = new Revocation(minimum, now);
+            if (_revoked.Count > 1024) ForgetOldRevocations(now);
         }
-        if (revoked > 0) LogRevoked(_logger, jobId, revoked, minVersion);
-        return revoked;
+        LogRevoked(_logger, jobId, minVersion);
+    }
+
+    private bool IsRevoked(Execution.Execution execution)
+    {
+        lock (_lock)
+        {
+            if (_revoked.Count == 0 || !_revoked.TryGetValue(execution.JobId, out var revocation) || execution.JobVersion >= revocation.MinVersion) return false;
+            LogDroppedRevoked(_logger, execution.ExecutionId, execution.JobVersion, revocation.MinVersion);
+            return true;
+        }
+    }
+
+    // Executions of a revoked version are dispatched at most a lead ahead and held at most until due (or a retry's
+    // backoff): a revocation older than that can be forgotten.
+    private void ForgetOldRevocations(DateTimeOffset now)
+    {
+        foreach (var (jobId, revocation) in _revoked)
+            if (now - revocation.At > RevocationMemory) _revoked.Remove(jobId);
     }
 
     internal void OnDue(PendingExecution pending)
     {
+        if (IsRevoked(pending.Execution)) return;
         lock (_lock)
         {
-            if (_jobs.TryGetValue(pending.Execution.JobId, out var entry))
-            {
-                entry.Pending.Remove(pending);
-                if (pending.Execution.JobVersion < entry.MinVersion) pending.Revoked = true;
-                if (entry.Pending.Count == 0 && (entry.MinVersion == 0 || _time.GetUtcNow() - entry.RevokedAt > JobEntry.RevocationMemory))
-                    _jobs.Remove(pending.Execution.JobId);
-            }
-            if (pending.Revoked) return;
             if (_running >= _maxConcurrency)
             {
                 var e = pending.Execution;
@@ -135,7 +128,7 @@ public sealed partial class ExecutionRunner : IDisposable
         {
             while (_waiting.TryDequeue(out var next, out _))
             {
-                if (_jobs.TryGetValue(next.Execution.JobId, out var entry) && next.Execution.JobVersion < entry.MinVersion) continue;
+                if (_revoked.Count > 0 && _revoked.TryGetValue(next.Execution.JobId, out var revocation) && next.Execution.JobVersion < revocation.MinVersion) continue;
                 return next;
             }
             _running--;
@@ -219,14 +212,10 @@ public sealed partial class ExecutionRunner : IDisposable
         _stopping.Dispose();
     }
 
-    private sealed class JobEntry
-    {
-        // How long a revocation is remembered for executions still travelling on the stream.
-        public static readonly TimeSpan RevocationMemory = TimeSpan.FromMinutes(5);
-        public readonly HashSet<PendingExecution> Pending = [];
-        public long MinVersion;
-        public DateTimeOffset RevokedAt;
-    }
+    // How long a revocation is remembered: longer than any lead, stream delay or retry backoff in practice.
+    private static readonly TimeSpan RevocationMemory = TimeSpan.FromHours(1);
+
+    private readonly record struct Revocation(long MinVersion, DateTimeOffset At);
 
     private sealed class CancelOnExpiry(CancellationTokenSource cts) : IWheelItem, IThreadPoolWorkItem
     {

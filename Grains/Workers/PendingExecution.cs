@@ -7,11 +7,6 @@ internal sealed class PendingExecution(ExecutionRunner runner, Execution.Executi
 {
     public Execution.Execution Execution { get; } = execution;
 
-    public WheelTimeout? Timeout { get; set; }
-
-    // Set under the runner's lock when a revoke arrives before or while the entry is armed.
-    public bool Revoked { get; set; }
-
     // Runs on the wheel's driver thread: only a hand-off, so the driver never waits on a handler.
     public void OnExpired() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 

@@ -144,14 +144,18 @@ public sealed class TimingWheelDriverTests : IDisposable
     }
 
     [Fact]
-    public void Schedule_AfterDispose_ThrowsObjectDisposed()
+    public void Schedule_AfterDispose_ReturnsAnEntryThatNeverFires()
     {
         var driver = CreateDriver(_time);
         driver.Schedule(_time.GetUtcNow().AddSeconds(1), new RecordingWheelItem(_time));
         driver.Dispose();
         driver.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => driver.Schedule(_time.GetUtcNow(), new RecordingWheelItem(_time)));
+        var item = new RecordingWheelItem(_time);
+        var late = driver.Schedule(_time.GetUtcNow(), item);
+        Assert.True(late.IsCancelled);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, item.FireCount);
     }
 
     [Fact]
