@@ -22,6 +22,8 @@ public sealed record LoadResult
     public double CpuSeconds { get; init; }
     public double CpuMicrosPerExecution { get; init; }
     public double PeakWorkingSetMb { get; init; }
+    public double AllocatedBytesPerExecution { get; init; }
+    public double GcPausePercent { get; init; }
     public double JobsCreatedPerSecond { get; init; }
     public double? BytesPerIdleJob { get; init; }
     public string? Note { get; init; }

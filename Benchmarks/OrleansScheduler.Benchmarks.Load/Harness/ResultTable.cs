@@ -8,13 +8,13 @@ public static class ResultTable
     public static void Write(TextWriter output, IReadOnlyList<LoadResult> results)
     {
         string F(double v, string format = "0.00") => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
-        var header = new[] { "target", "jobs", "due", "executed", "missed", "dup", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "exec/s", "CPU s", "CPU µs/exec", "peak WS MB", "created/s" };
+        var header = new[] { "target", "jobs", "due", "executed", "missed", "dup", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "exec/s", "CPU s", "CPU µs/exec", "alloc B/exec", "GC pause %", "peak WS MB", "created/s" };
         var rows = results.Select(r => new[]
         {
             r.Target, r.Jobs.ToString("N0", CultureInfo.InvariantCulture), r.Due.ToString("N0", CultureInfo.InvariantCulture),
             r.Executed.ToString("N0", CultureInfo.InvariantCulture), r.Missed.ToString("N0", CultureInfo.InvariantCulture),
             r.Duplicated.ToString("N0", CultureInfo.InvariantCulture), F(r.P50Ms), F(r.P90Ms), F(r.P99Ms), F(r.P999Ms), F(r.MaxMs, "0.0"),
-            F(r.ExecutionsPerSecond, "N0"), F(r.CpuSeconds, "0.0"), F(r.CpuMicrosPerExecution, "0.0"), F(r.PeakWorkingSetMb, "0"), F(r.JobsCreatedPerSecond, "N0"),
+            F(r.ExecutionsPerSecond, "N0"), F(r.CpuSeconds, "0.0"), F(r.CpuMicrosPerExecution, "0.0"), F(r.AllocatedBytesPerExecution, "N0"), F(r.GcPausePercent, "0.0"), F(r.PeakWorkingSetMb, "0"), F(r.JobsCreatedPerSecond, "N0"),
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine("| " + string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))) + " |");

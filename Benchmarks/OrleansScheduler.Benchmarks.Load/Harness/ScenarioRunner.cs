@@ -6,6 +6,8 @@ namespace OrleansScheduler.Benchmarks.Load.Harness;
 public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWriter log)
 {
     private readonly LatencyRecorder _recorder = new();
+    private long _allocated;
+    private double _pausePercent;
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -44,8 +46,12 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         _recorder.SetWindow(from, to);
         await WaitUntilAsync(from, ct);
         var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedFrom = GC.GetTotalAllocatedBytes();
+        var pauseFrom = GC.GetTotalPauseDuration();
         await ProgressUntilAsync(to, ct);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuFrom).TotalSeconds;
+        _allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
+        _pausePercent = (GC.GetTotalPauseDuration() - pauseFrom).TotalSeconds / options.Duration.TotalSeconds * 100;
         // Late runs of occurrences inside the window still count; give them a grace period.
         await WaitUntilAsync(to + TimeSpan.FromSeconds(2), ct);
 
@@ -144,6 +150,8 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
             CpuSeconds = cpu,
             CpuMicrosPerExecution = executed == 0 ? double.NaN : cpu * 1e6 / executed,
             PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6,
+            AllocatedBytesPerExecution = executed == 0 ? double.NaN : _allocated / (double)executed,
+            GcPausePercent = _pausePercent,
             JobsCreatedPerSecond = createRate,
             Distribution = _recorder.Distribution(),
         };
