@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansScheduler.Grains.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
 using OrleansScheduler.Execution;
@@ -20,8 +22,9 @@ public sealed class ExecutionDispatcher
     private readonly CoalescingPublisher<Execution.Execution>[] _partitions;
 
     /// <summary>Creates the dispatcher; one per silo.</summary>
-    public ExecutionDispatcher(IServiceProvider services, IGrainFactory grains, Partitioner partitioner, ILogger<ExecutionDispatcher> logger)
+    public ExecutionDispatcher(IServiceProvider services, IGrainFactory grains, Partitioner partitioner, IOptions<SchedulerOptions> options, ILogger<ExecutionDispatcher> logger)
     {
+        var linger = options.Value.DispatchLinger;
         _grains = grains;
         var streams = new Lazy<IStreamProvider>(() => services.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider));
         _partitions = new CoalescingPublisher<Execution.Execution>[partitioner.Count];
@@ -33,7 +36,7 @@ public sealed class ExecutionDispatcher
             {
                 stream ??= streams.Value.GetStream<ExecutionBatch>(StreamId.Create(StreamNames.Executions, partition));
                 return stream.OnNextAsync(new ExecutionBatch(batch));
-            }, MaxBatch, MaxQueuedPerPartition, logger);
+            }, MaxBatch, MaxQueuedPerPartition, linger, logger);
         }
     }
 

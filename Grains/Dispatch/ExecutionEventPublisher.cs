@@ -23,7 +23,7 @@ public sealed class ExecutionEventPublisher
             stream ??= services.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider)
                 .GetStream<ExecutionEventBatch>(StreamId.Create(StreamNames.Events, StreamNames.EventsKey));
             return stream.OnNextAsync(new ExecutionEventBatch(batch));
-        }, maxBatch: 2_000, maxQueued: 100_000, logger);
+        }, maxBatch: 2_000, maxQueued: 100_000, options.Value.EventsLinger, logger);
     }
 
     /// <summary>Queues <paramref name="outcome"/> for the event stream; returns at once.</summary>

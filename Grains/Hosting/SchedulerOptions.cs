@@ -55,6 +55,15 @@ public sealed class SchedulerOptions
     /// <summary>Publish every outcome on the execution-event stream clients can watch. Default true.</summary>
     public bool PublishExecutionEvents { get; set; } = true;
 
+    /// <summary>
+    /// How long a dispatch waits to gather executions of other jobs for the same partition into one stream event.
+    /// Part of the lead: keep it well below <see cref="DispatchLead"/>. Default 20 ms.
+    /// </summary>
+    public TimeSpan DispatchLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long execution events wait to be published together. Default 100 ms.</summary>
+    public TimeSpan EventsLinger { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Queues of the in-memory stream provider (embedded mode). Default 8.</summary>
     public int StreamQueues { get; set; } = 8;
 

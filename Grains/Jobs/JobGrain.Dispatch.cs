@@ -157,11 +157,12 @@ public sealed partial class JobGrain
     private async Task DispatchBatchAsync(List<Execution.Execution> batch, DateTimeOffset now)
     {
         // Executions due sooner than half the lead would arrive late over the stream: they go straight to the worker.
+        // The batch is in instant order, so the urgent ones are a prefix.
         var urgentBefore = now + _options.DispatchLead / 2;
-        var urgent = batch.Where(e => e.ScheduledAt < urgentBefore).ToArray();
-        var later = urgent.Length == batch.Count ? [] : batch.Where(e => e.ScheduledAt >= urgentBefore).ToArray();
-        if (urgent.Length > 0) await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(urgent));
-        if (later.Length > 0) _dispatcher.Enqueue(_partition, later);
+        var urgent = 0;
+        while (urgent < batch.Count && batch[urgent].ScheduledAt < urgentBefore) urgent++;
+        if (urgent < batch.Count) _dispatcher.Enqueue(_partition, urgent == 0 ? batch : batch.Skip(urgent));
+        if (urgent > 0) await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch([.. batch.Take(urgent)]));
     }
 
     // Takes back what was dispatched for instants after now, under a new version, so the old definition never runs again.

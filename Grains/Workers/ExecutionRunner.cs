@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public sealed partial class ExecutionRunner : IDisposable
     private readonly int _maxConcurrency;
     private readonly string _silo;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, IJobHandler?> _handlers = new(StringComparer.Ordinal);
 
     // One lock guards the bookkeeping below; every critical section is a few dictionary or heap operations.
     private readonly Lock _lock = new();
@@ -139,23 +141,33 @@ public sealed partial class ExecutionRunner : IDisposable
     private async Task RunOneAsync(Execution.Execution execution)
     {
         var startedAt = _time.GetUtcNow();
-        var handler = _services.GetKeyedService<IJobHandler>(execution.Handler);
+        var handler = _handlers.GetOrAdd(execution.Handler, static (name, services) => services.GetKeyedService<IJobHandler>(name), _services);
         if (handler is null)
         {
             Report(execution, startedAt, ExecutionStatus.HandlerNotFound, $"No handler named '{execution.Handler}' is registered on silo {_silo}.", isFinal: true);
             return;
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        // The timeout rides on the silo's wheel rather than a Timer per execution: O(1) and on the injected clock.
-        var timeout = _wheel.Schedule(startedAt + execution.Timeout, new CancelOnExpiry(cts));
+        var cts = new CancellationTokenSource();
         ExecutionStatus status;
         string? error = null;
+        WheelTimeout? timeout = null;
+        CancellationTokenRegistration stopping = default;
         try
         {
             var task = handler.ExecuteAsync(new JobContext(execution, startedAt), cts.Token);
-            if (!task.IsCompleted) await task.WaitAsync(cts.Token).ConfigureAwait(false);
-            else await task.ConfigureAwait(false);
+            if (!task.IsCompleted)
+            {
+                // Only a handler that is still running needs a timeout and the shutdown signal. The timeout rides on the
+                // silo's wheel rather than a Timer per execution: O(1), and on the injected clock.
+                timeout = _wheel.Schedule(startedAt + execution.Timeout, new CancelOnExpiry(cts));
+                stopping = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), cts);
+                await task.WaitAsync(cts.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await task.ConfigureAwait(false);
+            }
             status = ExecutionStatus.Succeeded;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -170,7 +182,9 @@ public sealed partial class ExecutionRunner : IDisposable
         }
         finally
         {
-            timeout.Cancel();
+            timeout?.Cancel();
+            stopping.Dispose();
+            cts.Dispose();
         }
 
         var retry = status is ExecutionStatus.Failed or ExecutionStatus.TimedOut && execution.Attempt < execution.Retry.MaxAttempts;
