@@ -19,6 +19,7 @@ public sealed class JobScheduler : IJobScheduler
 
     private readonly IClusterClient _client;
     private readonly TimeProvider _time;
+    private readonly JobGrainReferences _jobs;
 
     /// <summary>Creates the scheduler facade over a connected <paramref name="client"/>.</summary>
     /// <param name="client">The Orleans client; its connection is owned by the host.</param>
@@ -27,6 +28,7 @@ public sealed class JobScheduler : IJobScheduler
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _jobs = new JobGrainReferences(client);
         _time = time ?? TimeProvider.System;
     }
 
@@ -129,7 +131,7 @@ public sealed class JobScheduler : IJobScheduler
         }
     }
 
-    private IJobGrain Job(string jobId) => _client.GetGrain<IJobGrain>(jobId);
+    private IJobGrain Job(string jobId) => _jobs.Job(jobId);
 
     private static async Task OnEventsAsync(ChannelWriter<ExecutionOutcome> writer, ExecutionEventBatch batch, string? jobId)
     {

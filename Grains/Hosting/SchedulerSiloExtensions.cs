@@ -42,6 +42,7 @@ public static class SchedulerSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WheelLifecycle>();
         services.AddSingleton<Partitioner>();
         services.AddSingleton<ExecutionDispatcher>();
+        services.AddSingleton<JobGrainReferences>();
         services.AddSingleton<ExecutionEventPublisher>();
         services.AddSingleton<ExecutionRunner>();
         services.AddSingleton<HandlerCatalog>();

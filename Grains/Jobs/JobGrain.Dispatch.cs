@@ -19,6 +19,7 @@ public sealed partial class JobGrain
     // Scheduled instants dispatched but not yet due: what an update or pause can still take back.
     private readonly Queue<DateTimeOffset> _inFlight = new();
     private WheelTimeout? _wheelEntry;
+    private IJobGrain? _self;
     private long _armToken;
     private DateTimeOffset? _reminderDueAt;
     // Whether this activation knows the reminder's state, and whether it registered one.
@@ -208,7 +209,7 @@ public sealed partial class JobGrain
         _retryDispatchAt = null;
         if (dispatchAt - now <= _options.NearHorizon)
         {
-            _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(GrainFactory, JobId, ++_armToken));
+            _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
             // Near: any registered reminder is a fine safety net, ticking every period.
             if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
             return false;

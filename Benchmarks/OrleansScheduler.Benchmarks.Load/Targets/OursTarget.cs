@@ -42,11 +42,11 @@ public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : 
 
     public async Task CreateAsync(IReadOnlyList<BenchJob> jobs, IProgress<int> progress, CancellationToken cancellationToken)
     {
-        var grains = Services.GetRequiredService<IGrainFactory>();
+        var grains = new JobGrainReferences(Services.GetRequiredService<IGrainFactory>());
         var done = 0;
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 256, CancellationToken = cancellationToken }, async (job, _) =>
         {
-            await grains.GetGrain<IJobGrain>(job.Id).CreateAsync(Definition(job), upsert: false);
+            await grains.Job(job.Id).CreateAsync(Definition(job), upsert: false);
             var n = Interlocked.Increment(ref done);
             if (n % 1000 == 0) progress.Report(n);
         });
