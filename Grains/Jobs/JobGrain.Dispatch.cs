@@ -27,6 +27,7 @@ public sealed partial class JobGrain
     private bool _reminderRegistered;
     // After a failed dispatch the next attempt waits a little instead of spinning on a wheel entry in the past.
     private static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CompletionDelay = TimeSpan.FromSeconds(1);
     private DateTimeOffset? _retryDispatchAt;
 
     /// <inheritdoc />
@@ -194,6 +195,16 @@ public sealed partial class JobGrain
         }
         if (NextOccurrence() is not { } next)
         {
+            // The last occurrence was just handed over: finish the bookkeeping (state, index, reminder) after it is due,
+            // not in the lead window where it would compete with the dispatch of every other job due then.
+            var settled = _time.GetUtcNow() - CompletionDelay;
+            while (_inFlight.TryPeek(out var due) && due <= settled) _inFlight.Dequeue();
+            if (_inFlight.Count > 0)
+            {
+                var last = _inFlight.Max();
+                _wheelEntry = _wheel.Schedule(last + CompletionDelay, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
+                return false;
+            }
             state.Status = JobStatus.Completed;
             state.UpdatedAt = _time.GetUtcNow();
             await WriteAsync();
