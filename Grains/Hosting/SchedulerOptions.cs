@@ -8,9 +8,10 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// How long before its instant an execution is handed to its worker. Must cover the stream hop's tail
-    /// (about 2–5 poll periods). Default 250 ms.
+    /// (2–5 poll periods plus <see cref="DispatchLinger"/>) and, when many jobs fall due together, the time to
+    /// dispatch all of them: 10,000 one-shots on one instant took about 0.4 s to dispatch on 2 cores. Default 1 s.
     /// </summary>
-    public TimeSpan DispatchLead { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan DispatchLead { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Occurrences whose dispatch time is within this window are armed on the silo's timing wheel; later ones

@@ -45,6 +45,7 @@ public static class SchedulerSiloExtensions
         services.AddSingleton<JobGrainReferences>();
         services.AddSingleton<ExecutionEventPublisher>();
         services.AddSingleton<ExecutionRunner>();
+        services.AddSingleton<OutcomeReporter>();
         services.AddSingleton<HandlerCatalog>();
 
         builder.AddJobHandler<NoopJobHandler>(NoopJobHandler.Name);

@@ -21,7 +21,7 @@ public sealed partial class ExecutionRunner : IDisposable
     private readonly ITimingWheel _wheel;
     private readonly TimeProvider _time;
     private readonly IServiceProvider _services;
-    private readonly JobGrainReferences _jobs;
+    private readonly OutcomeReporter _reporter;
     private readonly ILogger<ExecutionRunner> _logger;
     private readonly int _maxConcurrency;
     private readonly string _silo;
@@ -39,13 +39,13 @@ public sealed partial class ExecutionRunner : IDisposable
     private long _completed;
 
     /// <summary>Creates the runner; one per silo.</summary>
-    public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, JobGrainReferences jobs,
+    public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, OutcomeReporter reporter,
         ILocalSiloDetails silo, IOptions<SchedulerOptions> options, ILogger<ExecutionRunner> logger)
     {
         _wheel = wheel;
         _time = time;
         _services = services;
-        _jobs = jobs;
+        _reporter = reporter;
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
@@ -216,7 +216,7 @@ public sealed partial class ExecutionRunner : IDisposable
             Manual = execution.Manual,
         };
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
-        _jobs.Job(execution.JobId).ReportOutcomeAsync(outcome).Ignore();
+        _reporter.Report(outcome);
     }
 
     /// <summary>Cancels running handlers (their outcome is <see cref="ExecutionStatus.Aborted"/>).</summary>
