@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrleansScheduler.Benchmarks.Load.Harness;
 using OrleansScheduler.Grains;
 using OrleansScheduler.Grains.Handlers;
@@ -14,62 +10,26 @@ using OrleansScheduler.Jobs;
 namespace OrleansScheduler.Benchmarks.Load.Targets;
 
 /// <summary>OrleansScheduler: one silo in this process (the embedded default), jobs created through grain calls.</summary>
-public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : ITarget
+public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : SiloTarget
 {
-    private IHost? _host;
+    public override string Name => "orleans-scheduler";
 
-    public string Name => "orleans-scheduler";
+    public override string Settings => settings.Count == 0 ? "defaults" : string.Join(" ", settings.Select(kv => $"{kv.Key}={kv.Value}"));
 
-    public string Settings => settings.Count == 0 ? "defaults" : string.Join(" ", settings.Select(kv => $"{kv.Key}={kv.Value}"));
+    public override Task StartAsync(LatencyRecorder recorder, CancellationToken cancellationToken) =>
+        StartSiloAsync(
+            host => host.Configuration.AddInMemoryCollection(settings),
+            silo => silo.AddJobScheduler().UseInMemoryJobStore().AddJobHandler("bench", new BenchHandler(recorder)),
+            cancellationToken);
 
-    public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("not started");
-
-    public async Task StartAsync(LatencyRecorder recorder, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort, gatewayPort)
-            .AddJobScheduler()
-            .UseInMemoryJobStore()
-            .AddJobHandler("bench", new BenchHandler(recorder)));
-        _host = builder.Build();
-        await _host.StartAsync(cancellationToken);
-    }
-
-    public async Task CreateAsync(IReadOnlyList<BenchJob> jobs, IProgress<int> progress, CancellationToken cancellationToken)
+    public override Task CreateAsync(IReadOnlyList<BenchJob> jobs, IProgress<int> progress, CancellationToken cancellationToken)
     {
         var grains = new JobGrainReferences(Services.GetRequiredService<IGrainFactory>());
-        var done = 0;
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 256, CancellationToken = cancellationToken }, async (job, _) =>
-        {
-            await grains.Job(job.Id).CreateAsync(Definition(job), upsert: false);
-            var n = Interlocked.Increment(ref done);
-            if (n % 1000 == 0) progress.Report(n);
-        });
-        progress.Report(done);
+        return CreateAllAsync(jobs, progress, (job, _) => grains.Job(job.Id).CreateAsync(Definition(job), upsert: false), cancellationToken);
     }
 
     /// <summary>Live entries in the silo's timing wheel.</summary>
     public int WheelEntries => Services.GetRequiredService<ITimingWheel>().Count;
-
-    public async Task StopAsync()
-    {
-        if (_host is not null) await _host.StopAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await StopAsync();
-            _host.Dispose();
-            _host = null;
-        }
-    }
 
     private static JobDefinition Definition(BenchJob job) => new()
     {
@@ -82,13 +42,6 @@ public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : 
             _ => ScheduleSpec.At(job.FirstAt),
         },
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class BenchHandler(LatencyRecorder recorder) : IJobHandler
     {
