@@ -12,8 +12,13 @@ fi
 
 results="$(pwd)/TestResults"
 rm -rf "$results"
-dotnet test OrleansScheduler.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
-status=$?
+# Build everything first: the tests also run the silo, the CLI and the load harness as separate processes.
+if dotnet build OrleansScheduler.sln; then
+  dotnet test OrleansScheduler.sln --no-build --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+  status=$?
+else
+  status=1
+fi
 
 passed=0
 failed=0
