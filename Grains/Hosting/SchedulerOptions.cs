@@ -16,6 +16,14 @@ public sealed class SchedulerOptions
     public TimeSpan DispatchLead { get; set; } = TimeSpan.FromMilliseconds(700);
 
     /// <summary>
+    /// One wake of a job dispatches every occurrence due within the lead plus this window, so a fast job wakes a few
+    /// times a second rather than once per occurrence. Longer windows mean fewer wakes but more executions held in the
+    /// workers' wheels (and taken back on update). With 2 s, 10,000 jobs at 1 Hz used 20 % less CPU per execution and
+    /// had a third shorter p99 than with 350 ms (docs/benchmarks.md). Default 2 s.
+    /// </summary>
+    public TimeSpan DispatchWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Occurrences whose dispatch time is within this window are armed on the silo's timing wheel; later ones
     /// only hold a durable reminder and the job may deactivate. Default 2 min; at least 1 min (the reminder grain).
     /// </summary>

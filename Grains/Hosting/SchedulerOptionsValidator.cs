@@ -31,6 +31,7 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         IntRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 100_000);
         IntRange(nameof(options.HistorySize), options.HistorySize, 0, 10_000);
         IntRange(nameof(options.StreamQueues), options.StreamQueues, 1, 1_024);
+        Range(nameof(options.DispatchWindow), options.DispatchWindow, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         Range(nameof(options.DispatchLinger), options.DispatchLinger, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         Range(nameof(options.EventsLinger), options.EventsLinger, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         if (options.DispatchLinger * 2 > options.DispatchLead && options.DispatchLead > TimeSpan.Zero)

@@ -93,8 +93,9 @@ public sealed partial class JobGrain
     {
         var now = _time.GetUtcNow();
         var lead = _options.DispatchLead;
-        // One wake dispatches everything due within lead + lead/2, so a fast job wakes a few times a second, not per occurrence.
-        var horizon = now + lead + lead / 2;
+        // One wake dispatches everything due within the lead plus the dispatch window: a job wakes about once per window,
+        // not once per occurrence.
+        var horizon = now + lead + _options.DispatchWindow;
         var misfireBefore = now - _options.MisfireThreshold;
         var policy = _state.State.Definition!.Misfire;
         var batch = new List<Execution.Execution>();
