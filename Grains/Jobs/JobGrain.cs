@@ -99,7 +99,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         await WriteAsync();
         LogCreated(_logger, JobId, definition.Schedule.ToString(), definition.Handler);
         await IndexAsync();
-        await ArmAsync();
+        await ArmAndMaybeGoIdleAsync();
         return CreateJobResult.Created;
     }
 
@@ -206,7 +206,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         await WriteAsync();
         LogUpdated(_logger, JobId, state.Version, definition.Schedule.ToString());
         await IndexAsync();
-        await ArmAsync();
+        await ArmAndMaybeGoIdleAsync();
     }
 
     private async Task ChangeAsync(JobStatus status, DateTimeOffset now)
@@ -217,7 +217,14 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         await WriteAsync();
         LogStatusChanged(_logger, JobId, status, _state.State.Version);
         await IndexAsync();
-        await ArmAsync();
+        await ArmAndMaybeGoIdleAsync();
+    }
+
+    // After a caller's request a job whose next occurrence is far away lets its activation go at once (its reminder
+    // wakes it): idle jobs hold no activation. Never on activation itself, or requests would chase a deactivating one.
+    private async Task ArmAndMaybeGoIdleAsync()
+    {
+        if (await ArmAsync()) DeactivateOnIdle();
     }
 
     private Task IndexAsync()

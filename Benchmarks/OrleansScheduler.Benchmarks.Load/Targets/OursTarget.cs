@@ -10,7 +10,7 @@ using OrleansScheduler.Jobs;
 namespace OrleansScheduler.Benchmarks.Load.Targets;
 
 /// <summary>OrleansScheduler: one silo in this process (the embedded default), jobs created through grain calls.</summary>
-public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : SiloTarget
+public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : SiloTarget, IIdleProbe
 {
     public override string Name => "orleans-scheduler";
 
@@ -28,8 +28,15 @@ public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : 
         return CreateAllAsync(jobs, progress, (job, _) => grains.Job(job.Id).CreateAsync(Definition(job), upsert: false), cancellationToken);
     }
 
-    /// <summary>Live entries in the silo's timing wheel.</summary>
-    public int WheelEntries => Services.GetRequiredService<ITimingWheel>().Count;
+    /// <summary>What idle jobs hold: timing-wheel entries and job grain activations.</summary>
+    public async Task<string> DescribeIdleAsync()
+    {
+        var wheel = Services.GetRequiredService<ITimingWheel>().Count;
+        var management = Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetSimpleGrainStatistics();
+        var jobActivations = statistics.Where(s => s.GrainType.Contains("JobGrain", StringComparison.Ordinal) && !s.GrainType.Contains("Index", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        return $"Timing-wheel entries: {wheel:N0}; job grain activations: {jobActivations:N0}.";
+    }
 
     private static JobDefinition Definition(BenchJob job) => new()
     {
