@@ -20,6 +20,9 @@ public sealed partial class TimingWheelDriver
     [LoggerMessage(Level = LogLevel.Error, Message = "Wheel item {ItemType} due {DueAt} threw from OnExpired; the driver goes on")]
     private static partial void LogItemFailed(ILogger logger, Exception exception, string itemType, DateTimeOffset dueAt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timing wheel driver fell behind: firing {Count} entries, the oldest {BehindMs:0} ms after it was due (CPU starvation, long GC pause or a paused VM)")]
+    private static partial void LogFellBehind(ILogger logger, double behindMs, int count);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Timing wheel driver loop failed; retrying in 10 ms")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }

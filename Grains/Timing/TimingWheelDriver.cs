@@ -29,6 +29,9 @@ namespace OrleansScheduler.Grains.Timing;
 public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 {
     private const int MaxBatch = 4096;
+    private static readonly TimeSpan FellBehindThreshold = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FellBehindReportInterval = TimeSpan.FromSeconds(10);
+    private long _lastBehindReportTicks = long.MinValue / 2;
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromMilliseconds(10);
 
@@ -170,12 +173,16 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
             LogPreciseSleepUnavailable(_logger, reason);
         }
 
+        var plannedWake = long.MaxValue;
         while (!_disposed)
         {
             try
             {
                 var more = Drain(wheel);
-                wheel.Advance(_time.GetUtcNow().UtcTicks, expired);
+                var now = _time.GetUtcNow().UtcTicks;
+                ReportIfBehind(plannedWake, now, wheel.Count);
+                plannedWake = long.MaxValue;
+                wheel.Advance(now, expired);
                 Fire(expired);
                 if (more)
                 {
@@ -189,6 +196,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
                     continue;
                 }
 
+                plannedWake = target;
                 if (sleeper is not null)
                 {
                     SleepPrecisely(target, sleeper);
@@ -230,6 +238,20 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         }
 
         return !_incoming.IsEmpty || !_cancelled.IsEmpty;
+    }
+
+    // A driver that wakes long after it planned to was starved (CPU, a long GC pause, a paused VM): say so, at most
+    // every 10 s, so that lateness seen in handlers can be traced to its cause.
+    private void ReportIfBehind(long plannedWakeTicks, long nowTicks, int pending)
+    {
+        var behind = nowTicks - plannedWakeTicks;
+        if (plannedWakeTicks == long.MaxValue || behind < FellBehindThreshold.Ticks || nowTicks - _lastBehindReportTicks < FellBehindReportInterval.Ticks)
+        {
+            return;
+        }
+
+        _lastBehindReportTicks = nowTicks;
+        LogFellBehind(_logger, TimeSpan.FromTicks(behind).TotalMilliseconds, pending);
     }
 
     private void Fire(List<WheelTimeout> expired)
