@@ -28,7 +28,4 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not dispatch {Count} executions; retrying")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, string jobId, int count);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not publish the event of {ExecutionId}")]
-    private static partial void LogEventPublishFailed(ILogger logger, Exception exception, string executionId);
 }

@@ -36,7 +36,6 @@ public sealed partial class ExecutionRunner : IDisposable
     private readonly PriorityQueue<PendingExecution, (int NegPriority, long DueTicks, long Sequence)> _waiting = new();
     private long _sequence;
     private int _running;
-    private long _completed;
 
     /// <summary>Creates the runner; one per silo.</summary>
     public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, OutcomeReporter reporter,
@@ -50,15 +49,6 @@ public sealed partial class ExecutionRunner : IDisposable
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
     }
-
-    /// <summary>Executions running now.</summary>
-    public int Running => Volatile.Read(ref _running);
-
-    /// <summary>Executions due but waiting for a free slot.</summary>
-    public int Waiting { get { lock (_lock) return _waiting.Count; } }
-
-    /// <summary>Attempts finished since the silo started.</summary>
-    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
     public void Accept(Execution.Execution execution, DateTimeOffset? dueAt = null)
@@ -119,7 +109,6 @@ public sealed partial class ExecutionRunner : IDisposable
         while (pending is not null)
         {
             await RunOneAsync(pending.Execution).ConfigureAwait(false);
-            Interlocked.Increment(ref _completed);
             pending = NextWaiting()!;
         }
     }
