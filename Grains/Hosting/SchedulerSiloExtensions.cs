@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansScheduler.Grains.Dispatch;
+using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Grains.Handlers;
 using OrleansScheduler.Grains.Timing;
 using OrleansScheduler.Grains.Workers;
@@ -48,6 +49,7 @@ public static class SchedulerSiloExtensions
         services.AddSingleton<OutcomeReporter>();
         services.AddSingleton<HandlerCatalog>();
 
+        builder.AddJobFailover();
         builder.AddJobHandler<NoopJobHandler>(NoopJobHandler.Name);
         builder.AddJobHandler<LogJobHandler>(LogJobHandler.Name);
         return builder;
