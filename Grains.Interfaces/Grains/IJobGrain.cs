@@ -36,6 +36,15 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>A worker reports how an attempt ended.</summary>
     [OneWay, Alias("ReportOutcome")] Task ReportOutcomeAsync(ExecutionOutcome outcome);
 
+    /// <summary>Makes sure the job has an activation, armed from its stored state (failover and hand-over wake jobs so).</summary>
+    [Alias("Ping")] Task PingAsync();
+
+    /// <summary>A silo left the cluster: dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
+    [OneWay, Alias("Redeliver")] Task RedeliverAsync();
+
+    /// <summary>This silo is stopping: store progress and let the activation go, so that a survivor takes over at once.</summary>
+    [Alias("HandOff")] Task HandOffAsync();
+
     /// <summary>The silo's timing wheel says the armed dispatch time has come; <paramref name="armToken"/> tells stale wakes apart.</summary>
     [OneWay, Alias("Wake")] Task WakeAsync(long armToken);
 }

@@ -1,4 +1,6 @@
+using Orleans.Storage;
 using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Grains.Timing;
 using OrleansScheduler.Jobs;
 
@@ -30,10 +32,23 @@ public sealed partial class JobGrain
     private static readonly TimeSpan CompletionDelay = TimeSpan.FromSeconds(1);
     private DateTimeOffset? _retryDispatchAt;
 
+    // Scheduled instants (UTC ticks, ascending) dispatched whose final outcome has not come back: what a redelivery
+    // sends again, and what keeps the persisted resume point from moving past them.
+    private readonly List<long> _unacked = [];
+    // An occurrence whose outcome never comes back (a report lost with its silo) stops holding the resume point after this.
+    private static readonly TimeSpan UnackedMemory = TimeSpan.FromMinutes(10);
+    // Whether this activation has written the state since it read it: only then may it dispatch (the ETag fence).
+    private bool _owns;
+    // Another activation wrote the state since this one read it: this one dispatches nothing more and goes.
+    private bool _fenced;
+    // Whether this activation is recorded in the live-job registry (so failover finds it if its silo dies).
+    private bool _registered;
+    private int _redeliveryAttempts;
+
     /// <inheritdoc />
     public Task WakeAsync(long armToken)
     {
-        if (armToken != _armToken || !Exists) return Task.CompletedTask;
+        if (armToken != _armToken || !Exists || _fenced) return Task.CompletedTask;
         _wheelEntry = null;
         return DispatchAndRearmAsync();
     }
@@ -42,6 +57,7 @@ public sealed partial class JobGrain
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (!Exists) return UnregisterReminderAsync();
+        if (_fenced) return Task.CompletedTask;
         _reminderDueAt = null; // it ticked: a far reminder has served its purpose
         // A live wheel entry means this activation is on track; the tick is only a safety net.
         if (_wheelEntry is { IsCancelled: false, IsExpired: false }) return Task.CompletedTask;
@@ -61,6 +77,8 @@ public sealed partial class JobGrain
         _dispatchedCount = _state.State.DispatchedCount;
         _nextKnown = false;
         _inFlight.Clear();
+        _unacked.Clear();
+        _owns = false;
     }
 
     private DateTimeOffset? NextOccurrence()
@@ -84,6 +102,7 @@ public sealed partial class JobGrain
     private async Task DispatchAndRearmAsync()
     {
         if (_state.State.Status == JobStatus.Scheduled) await DispatchDueAsync();
+        if (_fenced) return;
         // Only after a wake: a far job goes idle until its reminder. (On activation or a caller's request it must not,
         // or calls would chase a deactivating activation.)
         if (await ArmAsync() && !_historyDirty && _inFlight.Count == 0) DeactivateOnIdle();
@@ -126,6 +145,13 @@ public sealed partial class JobGrain
         }
 
         if (batch.Count == 0) return;
+        // The fence: nothing beyond the stored reservation is dispatched before a write (ETag-checked) extends it, and a
+        // new activation writes before its first dispatch. One write covers a block of occurrences.
+        if ((!_owns || batch[^1].ScheduledAt > _state.State.ReservedThrough) && !await ReserveAsync())
+        {
+            TakeBack();
+            return;
+        }
         try
         {
             await DispatchBatchAsync(batch, now);
@@ -134,6 +160,11 @@ public sealed partial class JobGrain
         {
             // Nothing counts as dispatched; the next arm retries the same occurrences (same ExecutionIds).
             LogDispatchFailed(_logger, ex, JobId, batch.Count);
+            TakeBack();
+        }
+
+        void TakeBack()
+        {
             _dispatchedThrough = savedThrough;
             _next = savedNext;
             _nextKnown = savedKnown;
@@ -141,18 +172,42 @@ public sealed partial class JobGrain
             var kept = _inFlight.Take(_inFlight.Count - batch.Count).ToArray();
             _inFlight.Clear();
             foreach (var due in kept) _inFlight.Enqueue(due);
+            _unacked.RemoveRange(_unacked.Count - batch.Count, batch.Count);
             _retryDispatchAt = now + DispatchRetryDelay;
-            return;
         }
+    }
 
-        if (_dispatchedThrough - _state.State.DispatchedThrough >= _options.WatermarkBlock || NextOccurrence() is null)
+    // Writes the state to take or extend the reservation. False when this activation must not dispatch: another one
+    // wrote since (fenced: this one goes), or the store failed before this activation ever wrote.
+    private async Task<bool> ReserveAsync()
+    {
+        try
+        {
             await WriteAsync();
+            return true;
+        }
+        catch (InconsistentStateException ex)
+        {
+            _fenced = true;
+            CancelWheelEntry();
+            LogFenced(_logger, ex, JobId);
+            DeactivateOnIdle();
+            return false;
+        }
+        catch (Exception ex)
+        {
+            // The store is unreachable. An owner keeps firing (availability over the fence while the store is down; the
+            // redelivery window grows until the next write); a new activation waits for the store.
+            LogReserveFailed(_logger, ex, JobId, _owns);
+            return _owns;
+        }
     }
 
     private void AddOccurrence(List<Execution.Execution> batch, DateTimeOffset due)
     {
         batch.Add(NewExecution(due, manual: false));
         _inFlight.Enqueue(due);
+        _unacked.Add(due.UtcTicks);
         _dispatchedCount++;
         Advance(due, _schedule!.NextAfter(due));
     }
@@ -174,6 +229,8 @@ public sealed partial class JobGrain
         CancelWheelEntry();
         _state.State.Version = newVersion;
         while (_inFlight.TryPeek(out var due) && due <= now) _inFlight.Dequeue();
+        // Outcomes of the old version no longer hold the resume point: what was taken back will never report.
+        _unacked.Clear();
         if (_inFlight.Count > 0 || _state.State.Version > 1)
             await _dispatcher.RevokeAsync(_partition, JobId, newVersion);
         if (_inFlight.Count > 0)
@@ -224,6 +281,7 @@ public sealed partial class JobGrain
             _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
             // Near: any registered reminder is a fine safety net, ticking every period.
             if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
+            if (!_registered) await RegisterAsync();
             return false;
         }
 
@@ -263,8 +321,109 @@ public sealed partial class JobGrain
     private async Task WriteAsync()
     {
         var state = _state.State;
-        state.DispatchedThrough = _dispatchedThrough;
-        state.DispatchedCount = _dispatchedCount;
+        var now = _time.GetUtcNow();
+        (state.DispatchedThrough, state.DispatchedCount) = ResumePoint(now);
+        // Reserve what the next wakes will dispatch: a write per block, not per wake.
+        var reserve = now + _options.DispatchLead + _options.DispatchWindow + _options.WatermarkBlock;
+        if (reserve > state.ReservedThrough) state.ReservedThrough = reserve;
         await _state.WriteStateAsync();
+        _owns = true;
     }
+
+    // Writes without throwing (deactivation, hand-over): a failure is logged; the next activation redelivers more.
+    private async Task TryWriteAsync()
+    {
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            LogReserveFailed(_logger, ex, JobId, _owns);
+        }
+    }
+
+    // Where a new activation would resume: just before the oldest occurrence whose outcome has not come back.
+    private (DateTimeOffset Through, long Count) ResumePoint(DateTimeOffset now)
+    {
+        var forgetBefore = (now - UnackedMemory).UtcTicks;
+        var stale = 0;
+        while (stale < _unacked.Count && _unacked[stale] < forgetBefore) stale++;
+        if (stale > 0) _unacked.RemoveRange(0, stale);
+        if (_unacked.Count == 0) return (_dispatchedThrough, _dispatchedCount);
+        return (new DateTimeOffset(_unacked[0] - 1, TimeSpan.Zero), _dispatchedCount - _unacked.Count);
+    }
+
+    private bool ProgressChanged()
+    {
+        var (through, count) = ResumePoint(_time.GetUtcNow());
+        return through != _state.State.DispatchedThrough || count != _state.State.DispatchedCount;
+    }
+
+    private void Acknowledge(DateTimeOffset scheduledAt)
+    {
+        var index = _unacked.BinarySearch(scheduledAt.UtcTicks);
+        if (index >= 0) _unacked.RemoveAt(index);
+    }
+
+    private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(JobId));
+
+    private async Task RegisterAsync()
+    {
+        try
+        {
+            await Registry.RegisterAsync(JobId, _localJobs.SiloKey);
+            _registered = true;
+        }
+        catch (Exception ex)
+        {
+            // Not fatal: without the record a silo failure wakes this job at its next reminder tick instead of at once.
+            LogRegisterFailed(_logger, ex, JobId);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task PingAsync()
+    {
+        if (!Exists) DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task RedeliverAsync()
+    {
+        if (!Exists || _fenced || _unacked.Count == 0 || _state.State.Status != JobStatus.Scheduled) return;
+        var executions = new Execution.Execution[_unacked.Count];
+        for (var i = 0; i < executions.Length; i++) executions[i] = NewExecution(new DateTimeOffset(_unacked[i], TimeSpan.Zero), manual: false);
+        try
+        {
+            await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
+            _redeliveryAttempts = 0;
+            LogRedelivered(_logger, JobId, executions.Length);
+        }
+        catch (Exception ex) when (++_redeliveryAttempts < MaxRedeliveryAttempts)
+        {
+            // The worker may still be registered on the dead silo for a moment (directory lease): try again shortly.
+            LogRedeliveryRetry(_logger, ex, JobId, _redeliveryAttempts);
+            _redeliveryTimer?.Dispose();
+            _redeliveryTimer = this.RegisterGrainTimer(() => RedeliverAsync(), new GrainTimerCreationOptions
+            {
+                DueTime = RedeliveryRetryDelay,
+                Period = Timeout.InfiniteTimeSpan,
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task HandOffAsync()
+    {
+        if (Exists && !_fenced && _owns) await TryWriteAsync();
+        CancelWheelEntry();
+        _fenced = true; // this activation dispatches nothing more; it was not fenced, but it must not write again
+        DeactivateOnIdle();
+    }
+
+    private const int MaxRedeliveryAttempts = 8;
+    private static readonly TimeSpan RedeliveryRetryDelay = TimeSpan.FromMilliseconds(500);
+    private IGrainTimer? _redeliveryTimer;
 }

@@ -28,4 +28,19 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not dispatch {Count} executions; retrying")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: another activation took the job over (its state changed since this one read it); this one stops firing and goes")]
+    private static partial void LogFenced(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not store its progress (store unreachable?); {KeepsFiring}: keeps firing if true, else waits for the store")]
+    private static partial void LogReserveFailed(ILogger logger, Exception exception, string jobId, bool keepsFiring);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not record itself in the live-job registry; a silo failure would wake it at its reminder tick")]
+    private static partial void LogRegisterFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} redelivered {Count} unfinished executions after a silo left")]
+    private static partial void LogRedelivered(ILogger logger, string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} redelivery attempt {Attempt} failed; retrying")]
+    private static partial void LogRedeliveryRetry(ILogger logger, Exception exception, string jobId, int attempt);
 }

@@ -14,6 +14,7 @@ public sealed partial class JobGrain
     public Task ReportOutcomeAsync(ExecutionOutcome outcome)
     {
         if (!Exists || outcome.JobVersion > _state.State.Version) return Task.CompletedTask;
+        if (outcome.IsFinal && !outcome.Manual && outcome.JobVersion == _state.State.Version) Acknowledge(outcome.ScheduledAt);
         var state = _history.State;
         if (_options.HistorySize > 0)
         {

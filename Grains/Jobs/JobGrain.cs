@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansScheduler.Errors;
 using OrleansScheduler.Execution;
 using OrleansScheduler.Grains.Dispatch;
+using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Grains.Handlers;
 using OrleansScheduler.Grains.Hosting;
 using OrleansScheduler.Grains.Timing;
@@ -25,6 +26,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private readonly ExecutionEventPublisher _events;
     private readonly HandlerCatalog _handlers;
     private readonly ILogger<JobGrain> _logger;
+    private readonly LocalJobs _localJobs;
     private readonly int _partition;
 
     /// <summary>Created by Orleans on activation.</summary>
@@ -32,7 +34,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         [PersistentState("job", StorageNames.Jobs)] IPersistentState<JobState> state,
         [PersistentState("history", StorageNames.Jobs)] IPersistentState<JobHistoryState> history,
         IOptions<SchedulerOptions> options, TimeProvider time, ITimingWheel wheel, ExecutionDispatcher dispatcher,
-        ExecutionEventPublisher events, Partitioner partitioner, HandlerCatalog handlers, ILogger<JobGrain> logger)
+        ExecutionEventPublisher events, Partitioner partitioner, HandlerCatalog handlers, LocalJobs localJobs, ILogger<JobGrain> logger)
     {
         _state = state;
         _history = history;
@@ -43,6 +45,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         _events = events;
         _handlers = handlers;
         _logger = logger;
+        _localJobs = localJobs;
         _partition = partitioner.PartitionOf(this.GetPrimaryKeyString());
         _armToken = Random.Shared.NextInt64();
     }
@@ -55,6 +58,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!Exists) return;
+        _localJobs.Add(JobId, _self ??= this.AsReference<IJobGrain>());
         LoadSchedule();
         await ArmAsync();
     }
@@ -63,7 +67,13 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CancelWheelEntry();
-        if (Exists && _historyDirty && reason.ReasonCode != DeactivationReasonCode.ApplicationError) await _history.WriteStateAsync(cancellationToken);
+        _localJobs.Remove(JobId);
+        if (_registered) Registry.UnregisterAsync(JobId, _localJobs.SiloKey).Ignore();
+        // A fenced activation or one that failed must not write: another activation may own the job now.
+        if (!Exists || _fenced || reason.ReasonCode == DeactivationReasonCode.ApplicationError) return;
+        // Store how far the outcomes have come, so the next activation redelivers nothing that already finished.
+        if (_owns && ProgressChanged()) await TryWriteAsync();
+        if (_historyDirty) await _history.WriteStateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -160,6 +170,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         }
         var version = _state.State.Version + 1;
         CancelWheelEntry();
+        _unacked.Clear();
         await _dispatcher.RevokeAsync(_partition, JobId, version);
         await UnregisterReminderAsync();
         await _state.ClearStateAsync();
@@ -202,6 +213,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         _schedule = ScheduleCalculator.Compile(definition.Schedule, state.CreatedAt);
         _nextKnown = false;
         _inFlight.Clear();
+        _unacked.Clear();
         _dispatchedCount = 0;
         await WriteAsync();
         LogUpdated(_logger, JobId, state.Version, definition.Schedule.ToString());

@@ -21,9 +21,20 @@ public sealed class JobState
     /// <summary>Last change of definition or status.</summary>
     [Id(4)] public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Every occurrence at or before this instant has been dispatched (or skipped by the misfire policy).</summary>
+    /// <summary>
+    /// Where a new activation resumes: every occurrence at or before this instant has finished (its final outcome came
+    /// back) or was skipped by the misfire policy. Occurrences after it may have been dispatched already; after a crash
+    /// they are dispatched again with the same <c>ExecutionId</c>s (the redelivery window).
+    /// </summary>
     [Id(5)] public DateTimeOffset DispatchedThrough { get; set; }
 
-    /// <summary>Scheduled occurrences dispatched through <see cref="DispatchedThrough"/>.</summary>
+    /// <summary>Scheduled occurrences counted through <see cref="DispatchedThrough"/> (for the cap on runs).</summary>
     [Id(6)] public long DispatchedCount { get; set; }
+
+    /// <summary>
+    /// The fence: no activation dispatches an occurrence after this instant without first writing this state, and
+    /// every write checks the ETag. An activation that lost ownership (another one wrote since it read) fails its
+    /// next write and stops; it can have dispatched nothing beyond the reservation it wrote last.
+    /// </summary>
+    [Id(7)] public DateTimeOffset ReservedThrough { get; set; }
 }

@@ -16,4 +16,7 @@ public sealed partial class ExecutionRunner
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ExecutionId} attempt {Attempt} ended {Status}: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string executionId, int attempt, ExecutionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: this silo already took that occurrence (a redelivery)")]
+    private static partial void LogDuplicateDropped(ILogger logger, string executionId);
 }

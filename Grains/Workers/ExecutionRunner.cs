@@ -36,6 +36,7 @@ public sealed partial class ExecutionRunner : IDisposable
     private readonly PriorityQueue<PendingExecution, (int NegPriority, long DueTicks, long Sequence)> _waiting = new();
     private long _sequence;
     private int _running;
+    private readonly RecentExecutions _seen = new(SeenMemory);
 
     /// <summary>Creates the runner; one per silo.</summary>
     public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, OutcomeReporter reporter,
@@ -48,6 +49,23 @@ public sealed partial class ExecutionRunner : IDisposable
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
+    }
+
+    /// <summary>
+    /// Takes an execution delivered by a job (over the stream or directly) and holds it until its instant, unless this
+    /// silo has already taken the same occurrence recently: jobs redeliver what they have not heard back about when a
+    /// silo dies, and a takeover activation resumes from its persisted point, so the same <c>ExecutionId</c> can
+    /// arrive twice. Returns false when it was a duplicate.
+    /// </summary>
+    public bool AcceptDelivered(Execution.Execution execution)
+    {
+        if (!_seen.Add(execution.JobId, execution.ScheduledAt.UtcTicks, execution.JobVersion, execution.Manual, _time.GetUtcNow()))
+        {
+            LogDuplicateDropped(_logger, execution.ExecutionId);
+            return false;
+        }
+        Accept(execution);
+        return true;
     }
 
     /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
@@ -214,6 +232,10 @@ public sealed partial class ExecutionRunner : IDisposable
         _stopping.Cancel();
         _stopping.Dispose();
     }
+
+    // How long a delivered occurrence is remembered for de-duplication: between one and two of these. Redeliveries come
+    // within seconds of a silo's death or a takeover.
+    private static readonly TimeSpan SeenMemory = TimeSpan.FromSeconds(30);
 
     // How long a revocation is remembered: longer than any lead, stream delay or retry backoff in practice.
     private static readonly TimeSpan RevocationMemory = TimeSpan.FromHours(1);

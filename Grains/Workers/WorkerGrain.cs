@@ -46,6 +46,6 @@ public sealed class WorkerGrain(ExecutionRunner runner) : Grain, IWorkerGrain, I
 
     private void Accept(ExecutionBatch batch)
     {
-        foreach (var execution in batch.Items) runner.Accept(execution);
+        foreach (var execution in batch.Items) runner.AcceptDelivered(execution);
     }
 }

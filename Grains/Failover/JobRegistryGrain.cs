@@ -1,0 +1,69 @@
+using Orleans.Concurrency;
+
+namespace OrleansScheduler.Grains.Failover;
+
+/// <summary>What a registry bucket persists: job id → the silo holding its activation.</summary>
+[GenerateSerializer, Alias("grains.JobRegistryState")]
+public sealed class JobRegistryState
+{
+    /// <summary>Silo (parsable address) by job id.</summary>
+    [Id(0)] public Dictionary<string, string> Jobs { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A registry bucket. Registrations are group-committed: every caller that arrives while a write is in flight waits
+/// for the next one, so a burst of thousands of jobs arming costs a handful of writes.
+/// </summary>
+[Reentrant]
+public sealed class JobRegistryGrain(
+    [PersistentState("registry", StorageNames.Jobs)] IPersistentState<JobRegistryState> state) : Grain, IJobRegistryGrain
+{
+    private Task? _write;
+    private bool _dirty;
+
+    /// <inheritdoc />
+    public Task RegisterAsync(string jobId, string silo)
+    {
+        if (state.State.Jobs.TryGetValue(jobId, out var known) && known == silo) return Task.CompletedTask;
+        state.State.Jobs[jobId] = silo;
+        return WriteSoonAsync();
+    }
+
+    /// <inheritdoc />
+    public Task UnregisterAsync(string jobId, string silo)
+    {
+        if (!state.State.Jobs.TryGetValue(jobId, out var known) || known != silo) return Task.CompletedTask;
+        state.State.Jobs.Remove(jobId);
+        return WriteSoonAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<string[]> OrphansAsync(string[] activeSilos)
+    {
+        var active = activeSilos.ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(state.State.Jobs.Where(j => !active.Contains(j.Value)).Select(j => j.Key).ToArray());
+    }
+
+    private Task WriteSoonAsync()
+    {
+        _dirty = true;
+        return _write ??= WriteLoopAsync();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await Task.Yield(); // let the other callers of this turn join the write
+            while (_dirty)
+            {
+                _dirty = false;
+                await state.WriteStateAsync();
+            }
+        }
+        finally
+        {
+            _write = null;
+        }
+    }
+}
