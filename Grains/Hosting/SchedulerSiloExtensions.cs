@@ -78,13 +78,22 @@ public static class SchedulerSiloExtensions
 
     /// <summary>
     /// The embedded store: job state, reminders and streams in this silo's memory. Nothing survives the silo,
-    /// so it suits a single local silo and tests; production uses Redis.
+    /// so it suits a single local silo and tests; production uses Redis (<see cref="RedisJobStoreExtensions.UseRedisJobStore"/>).
     /// </summary>
     public static ISiloBuilder UseInMemoryJobStore(this ISiloBuilder builder)
     {
         builder.AddMemoryGrainStorage(StorageNames.Jobs);
         builder.AddMemoryGrainStorage(StorageNames.PubSub);
         builder.UseInMemoryReminderService();
+        return builder.AddSchedulerMemoryStreams();
+    }
+
+    /// <summary>
+    /// The execution and event streams every store uses: memory streams whose queues and polling follow
+    /// <see cref="SchedulerOptions.StreamQueues"/> and <see cref="SchedulerOptions.StreamPollPeriod"/>.
+    /// </summary>
+    internal static ISiloBuilder AddSchedulerMemoryStreams(this ISiloBuilder builder)
+    {
         builder.AddMemoryStreams(StreamNames.Provider, stream =>
         {
             stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<SchedulerOptions>>(
