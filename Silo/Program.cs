@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -42,7 +43,9 @@ catch (InvalidOperationException e)
 }
 catch (ArgumentException e) when (e.ParamName == "connectionString")
 {
-    Console.Error.WriteLine($"error: invalid configuration: ConnectionStrings:Redis: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}");
+    // The message names the API's parameter; the operator knows the setting.
+    var reason = e.Message.Replace($" (Parameter '{e.ParamName}')", "").Replace("connectionString ", "", StringComparison.Ordinal);
+    Console.Error.WriteLine($"error: invalid configuration: ConnectionStrings:Redis {reason}");
     return 2;
 }
 
@@ -57,7 +60,13 @@ catch (OptionsValidationException e)
     Console.Error.WriteLine($"error: invalid configuration: {string.Join(" ", e.Failures)}");
     return 2;
 }
-catch (Exception e) when (e is not OperationCanceledException)
+catch (Exception) when (host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+{
+    // Stopped (Ctrl+C, SIGTERM) before it had started, e.g. while it waited for Redis: not a failure.
+    Console.Error.WriteLine("the silo stopped before it had started");
+    return 0;
+}
+catch (Exception e)
 {
     // The host has logged the details; one line for the operator (and exit 1 for systemd's Restart=on-failure).
     Console.Error.WriteLine($"error: the silo stopped: {e.GetType().Name}: {e.Message}");

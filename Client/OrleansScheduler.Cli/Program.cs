@@ -42,6 +42,7 @@ builder.AddJobSchedulerClient(o =>
     if (globals.ClusterId is { } clusterId) o.ClusterId = clusterId;
     if (globals.ServiceId is { } serviceId) o.ServiceId = serviceId;
     if (globals.ConnectTimeout is { } timeout) o.ConnectTimeout = timeout;
+    o.RedisConnectionString = globals.Redis;
 });
 
 using var host = builder.Build();
@@ -80,6 +81,14 @@ static async Task StartAsync(IHost host, GlobalOptions globals, CancellationToke
     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
     {
         if (e is OptionsValidationException) throw;
-        throw new ClusterUnreachableException($"cannot reach the cluster at localhost:{globals.Port} (cluster id '{globals.ClusterId ?? "orleans-scheduler"}', service id '{globals.ServiceId ?? "orleans-scheduler"}')", e);
+        var where = globals.Redis is { } redis ? $"through Redis at {Endpoints(redis)}" : $"at localhost:{globals.Port}";
+        throw new ClusterUnreachableException($"cannot reach the cluster {where} (cluster id '{globals.ClusterId ?? "orleans-scheduler"}', service id '{globals.ServiceId ?? "orleans-scheduler"}')", e);
     }
 }
+
+// The endpoints only: a connection string may carry a password.
+static string Endpoints(string redis) => string.Join(",", StackExchange.Redis.ConfigurationOptions.Parse(redis).EndPoints.Select(e => e switch
+{
+    System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+    _ => e.ToString(),
+}));

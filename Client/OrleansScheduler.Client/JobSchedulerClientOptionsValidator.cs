@@ -14,6 +14,8 @@ internal sealed class JobSchedulerClientOptionsValidator : IValidateOptions<JobS
             errors.Add("JobSchedulerClientOptions.ClusterId must not be empty; use the silos' cluster id.");
         if (string.IsNullOrWhiteSpace(options.ServiceId))
             errors.Add("JobSchedulerClientOptions.ServiceId must not be empty; use the silos' service id.");
+        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString) && RedisGateways.Problem(options.RedisConnectionString) is { } problem)
+            errors.Add($"JobSchedulerClientOptions.RedisConnectionString {problem}");
         if (options.ConnectTimeout <= TimeSpan.Zero)
             errors.Add($"JobSchedulerClientOptions.ConnectTimeout must be > 0 (was {options.ConnectTimeout}).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -11,7 +11,7 @@ namespace OrleansScheduler.Cli.Parsing;
 internal static class CommandLine
 {
     private static readonly OptionSpec Globals = new OptionSpec()
-        .Values("--port", "--cluster-id", "--service-id", "--connect-timeout")
+        .Values("--port", "--cluster-id", "--service-id", "--connect-timeout", "--redis")
         .Flags("--json", "--verbose", "--help");
 
     private static readonly OptionSpec IdOnly = new();
@@ -23,7 +23,7 @@ internal static class CommandLine
         ["completed"] = JobStatus.Completed,
     };
 
-    /// <summary>Parses <paramref name="args"/>; <paramref name="environment"/> supplies <c>ORLEANS_SCHEDULER_PORT</c>.</summary>
+    /// <summary>Parses <paramref name="args"/>; <paramref name="environment"/> supplies <c>ORLEANS_SCHEDULER_PORT</c> and <c>ConnectionStrings__Redis</c>.</summary>
     /// <exception cref="UsageException">The line is not a valid command; the message says which option is wrong and why.</exception>
     public static CliInvocation Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -119,7 +119,27 @@ internal static class CommandLine
             NonEmpty(args, "--service-id"),
             args.Flag("--json"),
             ReadPositiveDuration(args, "--connect-timeout"),
-            args.Flag("--verbose"));
+            args.Flag("--verbose"),
+            ReadRedis(args, environment));
+    }
+
+    private static string? ReadRedis(ParsedArguments args, Func<string, string?> environment)
+    {
+        var option = NonEmpty(args, "--redis");
+        var (text, source) = option is not null
+            ? (option, "option --redis")
+            : (environment(GlobalOptions.RedisVariable), $"environment variable {GlobalOptions.RedisVariable}");
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            if (StackExchange.Redis.ConfigurationOptions.Parse(text).EndPoints.Count == 0)
+                throw new UsageException($"{source}: names no Redis endpoint; expected host:port[,password=...]");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{source}: not a Redis connection string ({e.Message}); expected host:port[,password=...]");
+        }
+        return text;
     }
 
     private static int PortFromEnvironment(Func<string, string?> environment)

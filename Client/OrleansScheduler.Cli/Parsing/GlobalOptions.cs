@@ -7,13 +7,20 @@ namespace OrleansScheduler.Cli.Parsing;
 /// <param name="Json">Print machine-readable JSON (<c>--json</c>).</param>
 /// <param name="ConnectTimeout">How long to keep trying to connect (<c>--connect-timeout</c>); null keeps the client default.</param>
 /// <param name="Verbose">Log the client's warnings to stderr (<c>--verbose</c>).</param>
-internal sealed record GlobalOptions(int Port, string? ClusterId, string? ServiceId, bool Json, TimeSpan? ConnectTimeout, bool Verbose)
+/// <param name="Redis">
+/// The cluster's Redis connection string (<c>--redis</c>, else <c>ConnectionStrings__Redis</c>); when set the client finds
+/// the silos through Redis and <paramref name="Port"/> is not used. Null connects to the local gateway.
+/// </param>
+internal sealed record GlobalOptions(int Port, string? ClusterId, string? ServiceId, bool Json, TimeSpan? ConnectTimeout, bool Verbose, string? Redis = null)
 {
     /// <summary>The port used when neither <c>--port</c> nor the environment variable names one.</summary>
     public const int DefaultPort = 30000;
 
     /// <summary>Environment variable read when <c>--port</c> is absent.</summary>
     public const string PortVariable = "ORLEANS_SCHEDULER_PORT";
+
+    /// <summary>Environment variable read when <c>--redis</c> is absent; the silos read the same one.</summary>
+    public const string RedisVariable = "ConnectionStrings__Redis";
 
     /// <summary>Defaults: port 30000, text output.</summary>
     public static GlobalOptions Default { get; } = new(DefaultPort, null, null, false, null, false);

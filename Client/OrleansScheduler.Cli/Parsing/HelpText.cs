@@ -65,6 +65,8 @@ internal static class HelpText
 
         global options (anywhere on the line):
           --port <N>              gateway port of a local silo (default 30000, or ORLEANS_SCHEDULER_PORT)
+          --redis <conn>          reach the cluster through its Redis server, e.g. 10.0.0.5:6379,password=...
+                                  (default: ConnectionStrings__Redis; overrides --port)
           --cluster-id <id>       Orleans cluster id (default orleans-scheduler)
           --service-id <id>       Orleans service id (default orleans-scheduler)
           --connect-timeout <d>   how long to keep trying to reach the cluster (default 10s)
