@@ -42,6 +42,9 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>A silo left the cluster: dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
     [OneWay, Alias("Redeliver")] Task RedeliverAsync();
 
+    /// <summary>A worker was handed an occurrence again that had already finished there: it counts as finished.</summary>
+    [OneWay, Alias("Acknowledge")] Task AcknowledgeAsync(DateTimeOffset scheduledAt, long jobVersion);
+
     /// <summary>This silo is stopping: store progress and let the activation go, so that a survivor takes over at once.</summary>
     [Alias("HandOff")] Task HandOffAsync();
 

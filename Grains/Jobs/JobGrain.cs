@@ -57,8 +57,8 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!Exists) return;
         _localJobs.Add(JobId, _self ??= this.AsReference<IJobGrain>());
+        if (!Exists) return;
         LoadSchedule();
         await ArmAsync();
     }

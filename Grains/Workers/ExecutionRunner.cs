@@ -59,13 +59,18 @@ public sealed partial class ExecutionRunner : IDisposable
     /// </summary>
     public bool AcceptDelivered(Execution.Execution execution)
     {
-        if (!_seen.Add(execution.JobId, execution.ScheduledAt.UtcTicks, execution.JobVersion, execution.Manual, _time.GetUtcNow()))
+        switch (_seen.Add(execution, _time.GetUtcNow()))
         {
-            LogDuplicateDropped(_logger, execution.ExecutionId);
-            return false;
+            case Delivery.New:
+                Accept(execution);
+                return true;
+            case Delivery.Done:
+                // It finished here, but its outcome may have gone to an activation of the job that is gone since.
+                _reporter.Acknowledge(execution);
+                break;
         }
-        Accept(execution);
-        return true;
+        LogDuplicateDropped(_logger, execution.ExecutionId);
+        return false;
     }
 
     /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
@@ -223,6 +228,7 @@ public sealed partial class ExecutionRunner : IDisposable
             Manual = execution.Manual,
         };
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
+        if (isFinal && !execution.Manual) _seen.Finished(execution);
         _reporter.Report(outcome);
     }
 

@@ -1,21 +1,34 @@
 namespace OrleansScheduler.Grains.Workers;
 
+/// <summary>What a silo knows of an occurrence delivered to it again.</summary>
+internal enum Delivery
+{
+    /// <summary>Not seen lately: take it.</summary>
+    New,
+
+    /// <summary>Taken and not finished: drop it; its outcome will report.</summary>
+    Pending,
+
+    /// <summary>Taken and finished: drop it, but tell the job (its outcome went to an earlier activation).</summary>
+    Done,
+}
+
 /// <summary>
-/// The occurrences a silo took lately, for dropping redeliveries. Two generations of a hash set: the current one
+/// The occurrences a silo took lately, for dropping redeliveries. Two generations of a dictionary: the current one
 /// takes new keys, the previous one is still consulted, and they rotate every <c>memory</c>, so a key is remembered
 /// for between one and two of it at a fixed cost per key (no per-key timestamps, no sweeping).
 /// </summary>
 internal sealed class RecentExecutions(TimeSpan memory)
 {
     private readonly Lock _lock = new();
-    private HashSet<Key> _current = [];
-    private HashSet<Key> _previous = [];
+    private Dictionary<Key, bool> _current = [];
+    private Dictionary<Key, bool> _previous = [];
     private DateTimeOffset _rotatedAt = DateTimeOffset.MinValue;
 
-    /// <summary>Remembers the occurrence; false when it was already remembered.</summary>
-    public bool Add(string jobId, long scheduledTicks, long version, bool manual, DateTimeOffset now)
+    /// <summary>Remembers the occurrence as taken, or says what is known of it already.</summary>
+    public Delivery Add(Execution.Execution execution, DateTimeOffset now)
     {
-        var key = new Key(jobId, scheduledTicks, version, manual);
+        var key = Key.Of(execution);
         lock (_lock)
         {
             if (now - _rotatedAt >= memory)
@@ -24,10 +37,26 @@ internal sealed class RecentExecutions(TimeSpan memory)
                 _current.Clear();
                 _rotatedAt = now;
             }
-            return !_previous.Contains(key) && _current.Add(key);
+            if (_current.TryGetValue(key, out var done) || _previous.TryGetValue(key, out done)) return done ? Delivery.Done : Delivery.Pending;
+            _current[key] = false;
+            return Delivery.New;
+        }
+    }
+
+    /// <summary>Records that the occurrence reached its final outcome.</summary>
+    public void Finished(Execution.Execution execution)
+    {
+        var key = Key.Of(execution);
+        lock (_lock)
+        {
+            if (_current.ContainsKey(key)) _current[key] = true;
+            else if (_previous.ContainsKey(key)) _previous[key] = true;
         }
     }
 
     // The version is part of the key: after an update the same instant of the new definition is a new occurrence.
-    private readonly record struct Key(string JobId, long ScheduledTicks, long Version, bool Manual);
+    private readonly record struct Key(string JobId, long ScheduledTicks, long Version, bool Manual)
+    {
+        public static Key Of(Execution.Execution e) => new(e.JobId, e.ScheduledAt.UtcTicks, e.JobVersion, e.Manual);
+    }
 }
