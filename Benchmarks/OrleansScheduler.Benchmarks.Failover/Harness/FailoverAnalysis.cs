@@ -29,6 +29,11 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
         long neverResumed = 0;
         foreach (var d in disruptions)
         {
+            if (d.Kind == "restart")
+            {
+                disruptionResults.Add(new DisruptionResult { Kind = d.Kind, Node = d.Node, Pid = d.Pid, AtSeconds = (d.Ticks - fromTicks) / (double)Second });
+                continue;
+            }
             var (result, window, gaps, gapsAfterDead, lateness, unresumed) = d.Kind == "kill" ? Kill(records, d) : StoreRestart(records, d);
             disruptionResults.Add(result);
             windows.Add(window);
@@ -80,6 +85,24 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             if (!windows.Any(w => scheduled >= w.From && scheduled < w.To)) outside.RecordValue(micros);
         }
 
+        // What each disruption did to the occurrences due in the 30 s after it (restarts included: a silo or
+        // scheduler joining moves work too).
+        for (var i = 0; i < disruptions.Count; i++)
+        {
+            var d = disruptions[i];
+            long lateOver1s = 0, worst = -1;
+            foreach (var (key, s) in seen)
+            {
+                var job = (int)(key >> 32);
+                var scheduled = workload.InstantTicks(epochTicks, job, key & 0xFFFFFFFF);
+                if (scheduled < d.Ticks || scheduled >= d.Ticks + 30 * Second) continue;
+                var late = s.FirstStart - scheduled;
+                if (late > Second) lateOver1s++;
+                worst = Math.Max(worst, late);
+            }
+            disruptionResults[i] = disruptionResults[i] with { LateOver1sNext30s = lateOver1s, MaxLatenessNext30sMs = worst < 0 ? double.NaN : worst / 10_000.0 };
+        }
+
         return header with
         {
             MeasuredSeconds = (toTicks - fromTicks) / (double)Second,
@@ -92,7 +115,7 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             All = Percentiles(all),
             OutsideFailover = Percentiles(outside),
             Kills = disruptions.Count(d => d.Kind == "kill"),
-            StoreRestarts = disruptions.Count(d => d.Kind != "kill"),
+            StoreRestarts = disruptions.Count(d => d.Kind == "store restart"),
             DeclaredDeadMs = Spread.Of(deadTimes),
             ResumeAfterKillMs = Spread.Of(afterKill),
             ResumeAfterDeadMs = Spread.Of(afterDead),
@@ -176,6 +199,8 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
         }
         var events = new List<TimelineEvent> { new("kill -9", (kill.Ticks - from) / (double)Second) };
         if (kill.DeclaredDeadTicks is { } dead) events.Add(new TimelineEvent("declared dead", (dead - from) / (double)Second));
+        foreach (var d in disruptions.Where(d => d != kill && d.Ticks >= from && d.Ticks < to))
+            events.Add(new TimelineEvent(d.Node < 0 ? d.Kind : $"{d.Kind} node {d.Node}", (d.Ticks - from) / (double)Second));
         return new Timeline
         {
             FromSeconds = (from - fromTicks) / (double)Second,

@@ -76,8 +76,12 @@ public sealed record DisruptionResult
     public int ResumedJobs { get; init; }
     public Spread ResumeAfterKillMs { get; init; } = new();
     public Spread ResumeAfterDeadMs { get; init; } = new();
-    /// <summary>Length of the failover window excluded from "lateness outside failover".</summary>
+    /// <summary>Length of the failover window excluded from "lateness outside failover" (0 for a restart: never excluded).</summary>
     public double WindowMs { get; init; }
+    /// <summary>Occurrences due in the 30 s after it that started more than 1 s late.</summary>
+    public long LateOver1sNext30s { get; init; }
+    /// <summary>Largest lateness of the occurrences due in the 30 s after it.</summary>
+    public double MaxLatenessNext30sMs { get; init; } = double.NaN;
 }
 
 /// <summary>Starts per bin and process around the first kill, for the chart.</summary>

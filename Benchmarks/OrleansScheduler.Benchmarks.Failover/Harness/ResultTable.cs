@@ -37,14 +37,15 @@ public static class ResultTable
         foreach (var r in results.Where(r => r.Disruptions.Count > 0))
         {
             output.WriteLine();
-            output.WriteLine($"{r.Target}, each disruption (t = seconds into the measurement):");
+            output.WriteLine($"{r.Target}, each kill, restart and store restart (t = seconds into the measurement; restarts are not failover windows):");
             WriteMarkdown(output,
-                ["#", "what", "t s", "node", "declared dead ms", "jobs interrupted", "resumed", "kill → first start ms (median / worst)", "dead → first start ms", "window ms"],
+                ["#", "what", "t s", "node", "declared dead ms", "jobs interrupted", "resumed", "kill → first start ms (median / worst)", "dead → first start ms", "window ms", "next 30 s: late > 1 s", "max late ms"],
                 r.Disruptions.Select((d, i) => new[]
                 {
                     (i + 1).ToString(CultureInfo.InvariantCulture), d.Kind, d.AtSeconds.ToString("0.0", CultureInfo.InvariantCulture),
                     d.Node < 0 ? "store" : d.Node.ToString(CultureInfo.InvariantCulture), d.DeclaredDeadMs is { } x ? Ms(x) : "-",
-                    N(d.AffectedJobs), N(d.ResumedJobs), S(d.ResumeAfterKillMs), S(d.ResumeAfterDeadMs), Ms(d.WindowMs),
+                    d.Kind == "restart" ? "-" : N(d.AffectedJobs), d.Kind == "restart" ? "-" : N(d.ResumedJobs), S(d.ResumeAfterKillMs), S(d.ResumeAfterDeadMs),
+                    d.Kind == "restart" ? "-" : Ms(d.WindowMs), N(d.LateOver1sNext30s), Ms(d.MaxLatenessNext30sMs),
                 }).ToList());
         }
         foreach (var r in results)

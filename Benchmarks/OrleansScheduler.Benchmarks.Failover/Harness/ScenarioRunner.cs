@@ -186,7 +186,9 @@ public sealed class ScenarioRunner(FailoverOptions options, string target, RunDi
 
     private async Task RestartNodeAsync(int node, CancellationToken cancellationToken)
     {
-        await _nodes.StartAsync(node, cancellationToken);
+        var ticks = DateTimeOffset.UtcNow.UtcTicks;
+        var connection = await _nodes.StartAsync(node, cancellationToken);
+        _disruptions.Add(new DisruptionEvent("restart", node, connection.Pid, ticks));
         _restarts++;
     }
 
