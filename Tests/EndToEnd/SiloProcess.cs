@@ -78,6 +78,13 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process outright (SIGKILL, as kill -9): no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
