@@ -112,8 +112,10 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             first = _downSince is null;
             _downSince ??= _time.GetTimestamp();
         }
-        if (first) LogUnreachable(_logger, _endpoints, e.FailureType, e.Exception?.Message, ReconnectInterval.TotalSeconds);
-        else LogStillUnreachable(_logger, _endpoints, e.FailureType);
+        // The failure type says enough (SocketClosed, UnableToConnect, AuthenticationFailure); the client's full
+        // diagnostic text goes to the debug line.
+        if (first) LogUnreachable(_logger, _endpoints, e.FailureType, ReconnectInterval.TotalSeconds);
+        LogStillUnreachable(_logger, e.Exception, _endpoints, e.FailureType);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
