@@ -38,6 +38,12 @@ if (args.Length > 0 && args[0] == "node")
     }
 }
 
+if (args.Length > 0 && args[0] is "--help" or "-h")
+{
+    Console.WriteLine(FailoverOptions.Usage);
+    return 0;
+}
+
 FailoverOptions options;
 try
 {

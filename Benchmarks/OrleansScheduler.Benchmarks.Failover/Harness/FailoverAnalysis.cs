@@ -46,7 +46,7 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
 
         // Occurrences: first start and how many starts, keyed by job and occurrence number.
         var seen = new Dictionary<long, (int Count, long FirstStart)>();
-        long offSchedule = 0, early = 0, duplicated = 0;
+        long offSchedule = 0, early = 0, duplicated = 0, duplicatedOutside = 0;
         foreach (var r in records)
         {
             if (r.Job < 0 || r.Job >= workload.Count) { offSchedule++; continue; }
@@ -58,6 +58,7 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             {
                 seen[key] = (s.Count + 1, s.FirstStart);
                 duplicated++;
+                if (!windows.Any(w => r.ScheduledTicks >= w.From && r.ScheduledTicks < w.To)) duplicatedOutside++;
             }
             else
             {
@@ -110,6 +111,7 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             Executed = seen.Count,
             Missed = due - seen.Count,
             Duplicated = duplicated,
+            DuplicatedOutsideFailover = duplicatedOutside,
             OffSchedule = offSchedule,
             Early = early,
             All = Percentiles(all),

@@ -13,6 +13,8 @@ public sealed record FailoverResult
     public long Executed { get; init; }
     public long Missed { get; init; }
     public long Duplicated { get; init; }
+    /// <summary>Duplicates of occurrences scheduled outside every failover window.</summary>
+    public long DuplicatedOutsideFailover { get; init; }
     /// <summary>Starts whose scheduled instant is not an occurrence of the job (a re-phased schedule).</summary>
     public long OffSchedule { get; init; }
     /// <summary>Starts before their scheduled instant (counted as 0 lateness).</summary>

@@ -8,7 +8,7 @@ public static class ResultTable
     public static void Write(TextWriter output, IReadOnlyList<FailoverResult> results)
     {
         static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
-        static string Ms(double v) => double.IsNaN(v) ? "-" : v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture);
+        static string Ms(double v) => double.IsNaN(v) ? "-" : Math.Abs(v) >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture);
         static string S(Spread s) => s.Count == 0 ? "-" : $"{Ms(s.MedianMs)} / {Ms(s.WorstMs)}";
         static string L(Lateness l) => l.Count == 0 ? "-" : $"{Ms(l.P50Ms)} / {Ms(l.P99Ms)} / {Ms(l.MaxMs)}";
 
@@ -24,7 +24,7 @@ public static class ResultTable
             ("occurrences due", r => N(r.Due)),
             ("executed", r => N(r.Executed)),
             ("missed", r => N(r.Missed)),
-            ("duplicated", r => N(r.Duplicated)),
+            ("duplicated (of which outside failover windows)", r => $"{N(r.Duplicated)} ({N(r.DuplicatedOutsideFailover)})"),
             ("off schedule (instant not an occurrence)", r => N(r.OffSchedule)),
             ("lateness outside failover, ms (p50 / p99 / max)", r => L(r.OutsideFailover)),
             ("lateness including failover, ms (p50 / p99 / max)", r => L(r.All)),
