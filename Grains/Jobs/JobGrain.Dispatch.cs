@@ -43,9 +43,6 @@ public sealed partial class JobGrain
     private bool _fenced;
     // Whether this activation is recorded in the live-job registry (so failover finds it if its silo dies).
     private bool _registered;
-    // A new activation dispatches again what an earlier one may have dispatched (through that one's reservation): those
-    // are redeliveries with the same ids, not misfires, however late they now are.
-    private DateTimeOffset _redeliverThrough = DateTimeOffset.MinValue;
     private int _redeliveryAttempts;
 
     /// <inheritdoc />
@@ -82,7 +79,6 @@ public sealed partial class JobGrain
         _inFlight.Clear();
         _unacked.Clear();
         _owns = false;
-        _redeliverThrough = _state.State.ReservedThrough;
     }
 
     private DateTimeOffset? NextOccurrence()
@@ -129,7 +125,7 @@ public sealed partial class JobGrain
 
         while (batch.Count < _options.MaxBatch && NextOccurrence() is { } due && due <= horizon)
         {
-            if (due < misfireBefore && due > _redeliverThrough)
+            if (due < misfireBefore)
             {
                 // Missed while nothing could fire it (cluster down, job paused).
                 var resumeFrom = misfireBefore;
@@ -235,7 +231,6 @@ public sealed partial class JobGrain
         while (_inFlight.TryPeek(out var due) && due <= now) _inFlight.Dequeue();
         // Outcomes of the old version no longer hold the resume point: what was taken back will never report.
         _unacked.Clear();
-        _redeliverThrough = DateTimeOffset.MinValue;
         if (_inFlight.Count > 0 || _state.State.Version > 1)
             await _dispatcher.RevokeAsync(_partition, JobId, newVersion);
         if (_inFlight.Count > 0)
