@@ -73,6 +73,20 @@ internal sealed partial class CoalescingPublisher<T>(string name, Func<T[], Task
                     await publish(batch).ConfigureAwait(false);
                     break;
                 }
+                catch (ObjectDisposedException ex)
+                {
+                    // The silo has stopped under us: nothing here can publish any more. What is dropped was not
+                    // acknowledged, so its jobs redeliver it on the silos that remain.
+                    int dropped;
+                    lock (_lock)
+                    {
+                        dropped = batch.Length + _queue.Count;
+                        _queue.Clear();
+                        _publishing = false;
+                    }
+                    LogStopped(logger, ex, name, dropped);
+                    return;
+                }
                 catch (Exception ex)
                 {
                     LogPublishFailed(logger, ex, name, batch.Length);
@@ -84,6 +98,9 @@ internal sealed partial class CoalescingPublisher<T>(string name, Func<T[], Task
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} items on {Name} failed; retrying")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string name, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Name}: the silo has stopped; dropped {Count} items")]
+    private static partial void LogStopped(ILogger logger, Exception exception, string name, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Name} has {MaxQueued} items waiting; dropped {Dropped} so far")]
     private static partial void LogDropped(ILogger logger, string name, long dropped, int maxQueued);

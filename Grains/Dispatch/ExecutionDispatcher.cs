@@ -14,7 +14,7 @@ namespace OrleansScheduler.Grains.Dispatch;
 /// <see cref="CoalescingPublisher{T}"/>). Executions already due (trigger-now, catch-up) go by a direct grain call,
 /// since the stream hop would make them late by a poll period or more.
 /// </summary>
-public sealed class ExecutionDispatcher
+public sealed partial class ExecutionDispatcher
 {
     private const int MaxBatch = 2_000;
     private const int MaxQueuedPerPartition = 1_000_000;
@@ -32,10 +32,21 @@ public sealed class ExecutionDispatcher
         {
             var partition = p;
             IAsyncStream<ExecutionBatch>? stream = null;
-            _partitions[p] = new CoalescingPublisher<Execution.Execution>($"execution stream {partition}", batch =>
+            _partitions[p] = new CoalescingPublisher<Execution.Execution>($"execution stream {partition}", async batch =>
             {
                 stream ??= streams.Value.GetStream<ExecutionBatch>(StreamId.Create(StreamNames.Executions, partition));
-                return stream.OnNextAsync(new ExecutionBatch(batch));
+                var items = new ExecutionBatch(batch);
+                try
+                {
+                    await stream.OnNextAsync(items);
+                }
+                catch (Exception ex) when (ex is not ObjectDisposedException)
+                {
+                    // The stream's queue is unreachable (its silo just died, or is moving): hand the batch to the worker
+                    // directly instead of holding it back until the queue is back. If that fails too, the publisher retries.
+                    LogStreamFallback(logger, ex, partition, batch.Length);
+                    await DeliverNowAsync(partition, items);
+                }
             }, MaxBatch, MaxQueuedPerPartition, linger, logger);
         }
     }
@@ -49,4 +60,7 @@ public sealed class ExecutionDispatcher
     /// <summary>Tells the worker of <paramref name="partition"/> to drop executions of <paramref name="jobId"/> older than <paramref name="minVersion"/>.</summary>
     public Task RevokeAsync(int partition, string jobId, long minVersion) =>
         _grains.GetGrain<IWorkerGrain>(partition).RevokeAsync(jobId, minVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution stream {Partition} is unreachable; {Count} executions go to the worker directly")]
+    private static partial void LogStreamFallback(ILogger logger, Exception exception, int partition, int count);
 }

@@ -8,11 +8,14 @@ namespace OrleansScheduler.Grains.Failover;
 [Alias("grains.IJobRegistryGrain")]
 public interface IJobRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records that <paramref name="silo"/> holds <paramref name="jobId"/>; returns once that is stored.</summary>
-    [Alias("Register")] Task RegisterAsync(string jobId, string silo);
+    /// <summary>
+    /// Records that activation <paramref name="activation"/> on <paramref name="silo"/> holds <paramref name="jobId"/>;
+    /// returns once that is stored.
+    /// </summary>
+    [Alias("Register")] Task RegisterAsync(string jobId, string silo, long activation);
 
-    /// <summary>Forgets <paramref name="jobId"/> if <paramref name="silo"/> still holds it by this registry's record.</summary>
-    [Alias("Unregister"), Orleans.Concurrency.OneWay] Task UnregisterAsync(string jobId, string silo);
+    /// <summary>Forgets <paramref name="jobId"/> if that activation is still the one recorded (not a successor).</summary>
+    [Alias("Unregister"), Orleans.Concurrency.OneWay] Task UnregisterAsync(string jobId, string silo, long activation);
 
     /// <summary>The jobs recorded on a silo that is not among <paramref name="activeSilos"/>.</summary>
     [Alias("Orphans")] Task<string[]> OrphansAsync(string[] activeSilos);

@@ -2,13 +2,17 @@ using Orleans.Concurrency;
 
 namespace OrleansScheduler.Grains.Failover;
 
-/// <summary>What a registry bucket persists: job id → the silo holding its activation.</summary>
+/// <summary>What a registry bucket persists: job id → the activation holding it.</summary>
 [GenerateSerializer, Alias("grains.JobRegistryState")]
 public sealed class JobRegistryState
 {
-    /// <summary>Silo (parsable address) by job id.</summary>
-    [Id(0)] public Dictionary<string, string> Jobs { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The recorded activation by job id.</summary>
+    [Id(0)] public Dictionary<string, JobRegistryEntry> Jobs { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>One job's activation: its silo (parsable address) and a number that tells activations apart.</summary>
+[GenerateSerializer, Alias("grains.JobRegistryEntry")]
+public readonly record struct JobRegistryEntry([property: Id(0)] string Silo, [property: Id(1)] long Activation);
 
 /// <summary>
 /// A registry bucket. Registrations are group-committed: every caller that arrives while a write is in flight waits
@@ -22,17 +26,18 @@ public sealed class JobRegistryGrain(
     private bool _dirty;
 
     /// <inheritdoc />
-    public Task RegisterAsync(string jobId, string silo)
+    public Task RegisterAsync(string jobId, string silo, long activation)
     {
-        if (state.State.Jobs.TryGetValue(jobId, out var known) && known == silo) return Task.CompletedTask;
-        state.State.Jobs[jobId] = silo;
+        var entry = new JobRegistryEntry(silo, activation);
+        if (state.State.Jobs.TryGetValue(jobId, out var known) && known == entry) return Task.CompletedTask;
+        state.State.Jobs[jobId] = entry;
         return WriteSoonAsync();
     }
 
     /// <inheritdoc />
-    public Task UnregisterAsync(string jobId, string silo)
+    public Task UnregisterAsync(string jobId, string silo, long activation)
     {
-        if (!state.State.Jobs.TryGetValue(jobId, out var known) || known != silo) return Task.CompletedTask;
+        if (!state.State.Jobs.TryGetValue(jobId, out var known) || known != new JobRegistryEntry(silo, activation)) return Task.CompletedTask;
         state.State.Jobs.Remove(jobId);
         return WriteSoonAsync();
     }
@@ -41,7 +46,7 @@ public sealed class JobRegistryGrain(
     public Task<string[]> OrphansAsync(string[] activeSilos)
     {
         var active = activeSilos.ToHashSet(StringComparer.Ordinal);
-        return Task.FromResult(state.State.Jobs.Where(j => !active.Contains(j.Value)).Select(j => j.Key).ToArray());
+        return Task.FromResult(state.State.Jobs.Where(j => !active.Contains(j.Value.Silo)).Select(j => j.Key).ToArray());
     }
 
     private Task WriteSoonAsync()

@@ -42,6 +42,13 @@ public sealed class SchedulerOptions
     /// <summary>An occurrence more than this late when it is dispatched counts as missed and follows the job's misfire policy. Default 5 s.</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// An occurrence whose final outcome has not come back this long after its instant is sent again, straight to its
+    /// worker (which drops it if it already has it): what a stream stall or a lost worker would otherwise delay or lose
+    /// runs at most about this late. Default 2 s.
+    /// </summary>
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The oldest missed occurrence <see cref="OrleansScheduler.Jobs.MisfirePolicy.FireAll"/> still fires. Default 1 h.</summary>
     public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(1);
 

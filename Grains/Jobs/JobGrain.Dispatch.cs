@@ -44,6 +44,8 @@ public sealed partial class JobGrain
     // Whether this activation is recorded in the live-job registry (so failover finds it if its silo dies).
     private bool _registered;
     private int _redeliveryAttempts;
+    private DateTimeOffset _lastRedelivery = DateTimeOffset.MinValue;
+    private bool _handedOff;
 
     /// <inheritdoc />
     public Task WakeAsync(long armToken)
@@ -101,11 +103,55 @@ public sealed partial class JobGrain
 
     private async Task DispatchAndRearmAsync()
     {
-        if (_state.State.Status == JobStatus.Scheduled) await DispatchDueAsync();
+        if (_state.State.Status == JobStatus.Scheduled)
+        {
+            await RedeliverOverdueAsync();
+            await DispatchDueAsync();
+        }
         if (_fenced) return;
         // Only after a wake: a far job goes idle until its reminder. (On activation or a caller's request it must not,
         // or calls would chase a deactivating activation.)
-        if (await ArmAsync() && !_historyDirty && _inFlight.Count == 0) DeactivateOnIdle();
+        if (await ArmAsync() && !_historyDirty && _inFlight.Count == 0) GoIdle();
+    }
+
+    // At-least-once delivery: an occurrence that has not reported back RedeliverAfter past its instant went astray (a
+    // stream stalled while its queue moved, a worker's silo died) or is still running; either way it is sent again
+    // straight to the worker, which runs it only if it never got it. At most once per RedeliverAfter.
+    private async Task RedeliverOverdueAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (RedeliveryDueAt() is not { } dueAt || dueAt > now) return;
+        var overdueBefore = (now - _options.RedeliverAfter).UtcTicks;
+        var count = 0;
+        while (count < _unacked.Count && _unacked[count] <= overdueBefore) count++;
+        var executions = new Execution.Execution[count];
+        for (var i = 0; i < count; i++) executions[i] = NewExecution(new DateTimeOffset(_unacked[i], TimeSpan.Zero), manual: false);
+        _lastRedelivery = now;
+        try
+        {
+            await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
+            LogRedeliveredOverdue(_logger, JobId, count);
+        }
+        catch (Exception ex)
+        {
+            LogRedeliveryRetry(_logger, ex, JobId, 0);
+        }
+    }
+
+    // When the oldest unfinished occurrence becomes overdue (and the last redelivery is far enough back), or null.
+    private DateTimeOffset? RedeliveryDueAt()
+    {
+        if (_unacked.Count == 0) return null;
+        var dueAt = new DateTimeOffset(_unacked[0], TimeSpan.Zero) + _options.RedeliverAfter;
+        var notBefore = _lastRedelivery + _options.RedeliverAfter;
+        return dueAt > notBefore ? dueAt : notBefore;
+    }
+
+    // Arms the wheel at `at`, or earlier if an unfinished occurrence becomes overdue before then.
+    private void ScheduleWake(DateTimeOffset at)
+    {
+        if (RedeliveryDueAt() is { } redeliverAt && redeliverAt < at) at = redeliverAt;
+        _wheelEntry = _wheel.Schedule(at, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
     }
 
     private async Task DispatchDueAsync()
@@ -220,7 +266,12 @@ public sealed partial class JobGrain
         var urgent = 0;
         while (urgent < batch.Count && batch[urgent].ScheduledAt < urgentBefore) urgent++;
         if (urgent < batch.Count) _dispatcher.Enqueue(_partition, urgent == 0 ? batch : batch.Skip(urgent));
-        if (urgent > 0) await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch([.. batch.Take(urgent)]));
+        if (urgent > 0)
+        {
+            await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch([.. batch.Take(urgent)]));
+            // Catch-ups are already past their instant: give them RedeliverAfter from now before sending them again.
+            _lastRedelivery = now;
+        }
     }
 
     // Takes back what was dispatched for instants after now, under a new version, so the old definition never runs again.
@@ -259,8 +310,14 @@ public sealed partial class JobGrain
             while (_inFlight.TryPeek(out var due) && due <= settled) _inFlight.Dequeue();
             if (_inFlight.Count > 0)
             {
-                var last = _inFlight.Max();
-                _wheelEntry = _wheel.Schedule(last + CompletionDelay, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
+                ScheduleWake(_inFlight.Max() + CompletionDelay);
+                return false;
+            }
+            // Done only once every occurrence has reported back (or been given up on), so a lost one is still sent again.
+            ResumePoint(_time.GetUtcNow());
+            if (RedeliveryDueAt() is { } redeliverAt)
+            {
+                ScheduleWake(redeliverAt);
                 return false;
             }
             state.Status = JobStatus.Completed;
@@ -278,7 +335,7 @@ public sealed partial class JobGrain
         _retryDispatchAt = null;
         if (dispatchAt - now <= _options.NearHorizon)
         {
-            _wheelEntry = _wheel.Schedule(dispatchAt, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
+            ScheduleWake(dispatchAt);
             // Near: any registered reminder is a fine safety net, ticking every period.
             if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
             if (!_registered) await RegisterAsync();
@@ -288,6 +345,12 @@ public sealed partial class JobGrain
         // Far: only a durable reminder, shortly before the dispatch time; the activation may go.
         var wakeAt = dispatchAt - _options.NearHorizon / 2;
         if (!_reminderRegistered || _reminderDueAt != wakeAt) await RegisterReminderAsync(wakeAt);
+        // It stays until what it dispatched has reported back.
+        if (RedeliveryDueAt() is { } pendingAt)
+        {
+            ScheduleWake(pendingAt);
+            return false;
+        }
         return true;
     }
 
@@ -372,7 +435,7 @@ public sealed partial class JobGrain
     {
         try
         {
-            await Registry.RegisterAsync(JobId, _localJobs.SiloKey);
+            await Registry.RegisterAsync(JobId, _localJobs.SiloKey, _activation);
             _registered = true;
         }
         catch (Exception ex)
@@ -427,6 +490,7 @@ public sealed partial class JobGrain
         if (Exists && !_fenced && _owns) await TryWriteAsync();
         CancelWheelEntry();
         _fenced = true; // this activation dispatches nothing more; it was not fenced, but it must not write again
+        _handedOff = true;
         DeactivateOnIdle();
     }
 

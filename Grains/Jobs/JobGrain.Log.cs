@@ -43,4 +43,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} redelivery attempt {Attempt} failed; retrying")]
     private static partial void LogRedeliveryRetry(ILogger logger, Exception exception, string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} sent {Count} executions again that had not reported back in time")]
+    private static partial void LogRedeliveredOverdue(ILogger logger, string jobId, int count);
 }

@@ -28,6 +28,10 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private readonly ILogger<JobGrain> _logger;
     private readonly LocalJobs _localJobs;
     private readonly int _partition;
+    // Tells this activation apart from earlier and later ones of the same job (local list, registry).
+    private readonly long _activation;
+    // This activation chose to go (its job sleeps on its reminder until near again).
+    private bool _goingIdle;
 
     /// <summary>Created by Orleans on activation.</summary>
     public JobGrain(
@@ -48,6 +52,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         _localJobs = localJobs;
         _partition = partitioner.PartitionOf(this.GetPrimaryKeyString());
         _armToken = Random.Shared.NextInt64();
+        _activation = Random.Shared.NextInt64();
     }
 
     private string JobId => this.GetPrimaryKeyString();
@@ -57,7 +62,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _localJobs.Add(JobId, _self ??= this.AsReference<IJobGrain>());
+        _localJobs.Add(JobId, _self ??= this.AsReference<IJobGrain>(), this);
         if (!Exists) return;
         LoadSchedule();
         await ArmAsync();
@@ -67,8 +72,14 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CancelWheelEntry();
-        _localJobs.Remove(JobId);
-        if (_registered) Registry.UnregisterAsync(JobId, _localJobs.SiloKey).Ignore();
+        _localJobs.Remove(JobId, this);
+        var stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        // Going far (or deleted): off the registry. Not when the silo is stopping or the job was handed over: the entry
+        // then names this silo, so the sweep after it leaves wakes the job if no successor has registered already.
+        if (_registered && !_handedOff && !stopping) Registry.UnregisterAsync(JobId, _localJobs.SiloKey, _activation).Ignore();
+        // Going while the job should be firing, not by its own choice (fenced by a duplicate activation that the runtime
+        // may remove next, or deactivated by the runtime): make sure an activation exists again shortly.
+        if (Exists && !_goingIdle && !_handedOff && !stopping && _state.State.Status == JobStatus.Scheduled) _localJobs.WakeSoon(JobId);
         // A fenced activation or one that failed must not write: another activation may own the job now.
         if (!Exists || _fenced || reason.ReasonCode == DeactivationReasonCode.ApplicationError) return;
         // Store how far the outcomes have come, so the next activation redelivers nothing that already finished.
@@ -236,7 +247,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     // wakes it): idle jobs hold no activation. Never on activation itself, or requests would chase a deactivating one.
     private async Task ArmAndMaybeGoIdleAsync()
     {
-        if (await ArmAsync()) DeactivateOnIdle();
+        if (await ArmAsync()) GoIdle();
     }
 
     private Task IndexAsync()
@@ -279,6 +290,12 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
             Retry = definition.Retry,
             Manual = manual,
         };
+    }
+
+    private void GoIdle()
+    {
+        _goingIdle = true;
+        DeactivateOnIdle();
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -19,4 +19,7 @@ public sealed partial class ExecutionRunner
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: this silo already took that occurrence (a redelivery)")]
     private static partial void LogDuplicateDropped(ILogger logger, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {ExecutionId}: it came over the stream long after its instant (its job sends such executions again directly)")]
+    private static partial void LogStaleDropped(ILogger logger, string executionId);
 }

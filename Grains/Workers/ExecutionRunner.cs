@@ -73,10 +73,34 @@ public sealed partial class ExecutionRunner : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Takes a batch that came over the execution stream. The stream carries only executions dispatched a lead ahead of
+    /// their instant, so one that arrives long after its instant was stuck (a queue that moved between silos): its job
+    /// has sent it again directly by then, and this copy is dropped rather than risk a run the de-duplication no longer
+    /// remembers.
+    /// </summary>
+    public void AcceptFromStream(ExecutionBatch batch)
+    {
+        var staleBefore = _time.GetUtcNow() - StaleStreamDelivery;
+        foreach (var execution in batch.Items)
+        {
+            if (execution.ScheduledAt < staleBefore)
+            {
+                LogStaleDropped(_logger, execution.ExecutionId);
+                continue;
+            }
+            AcceptDelivered(execution);
+        }
+    }
+
     /// <summary>Holds <paramref name="execution"/> until <paramref name="dueAt"/> (its instant, or a retry's backoff end).</summary>
     public void Accept(Execution.Execution execution, DateTimeOffset? dueAt = null)
     {
-        if (IsRevoked(execution)) return;
+        if (IsRevoked(execution))
+        {
+            _seen.Finished(execution);
+            return;
+        }
         _wheel.Schedule(dueAt ?? execution.ScheduledAt, new PendingExecution(this, execution));
     }
 
@@ -113,7 +137,11 @@ public sealed partial class ExecutionRunner : IDisposable
 
     internal void OnDue(PendingExecution pending)
     {
-        if (IsRevoked(pending.Execution)) return;
+        if (IsRevoked(pending.Execution))
+        {
+            _seen.Finished(pending.Execution);
+            return;
+        }
         lock (_lock)
         {
             if (_running >= _maxConcurrency)
@@ -142,7 +170,11 @@ public sealed partial class ExecutionRunner : IDisposable
         {
             while (_waiting.TryDequeue(out var next, out _))
             {
-                if (_revoked.Count > 0 && _revoked.TryGetValue(next.Execution.JobId, out var revocation) && next.Execution.JobVersion < revocation.MinVersion) continue;
+                if (_revoked.Count > 0 && _revoked.TryGetValue(next.Execution.JobId, out var revocation) && next.Execution.JobVersion < revocation.MinVersion)
+                {
+                    _seen.Finished(next.Execution);
+                    continue;
+                }
                 return next;
             }
             _running--;
@@ -242,6 +274,9 @@ public sealed partial class ExecutionRunner : IDisposable
     // How long a delivered occurrence is remembered for de-duplication: between one and two of these. Redeliveries come
     // within seconds of a silo's death or a takeover.
     private static readonly TimeSpan SeenMemory = TimeSpan.FromSeconds(30);
+
+    // A stream delivery this late is stale (well inside SeenMemory, so anything younger is still de-duplicated).
+    private static readonly TimeSpan StaleStreamDelivery = TimeSpan.FromSeconds(20);
 
     // How long a revocation is remembered: longer than any lead, stream delay or retry backoff in practice.
     private static readonly TimeSpan RevocationMemory = TimeSpan.FromHours(1);

@@ -15,8 +15,9 @@ internal enum Delivery
 
 /// <summary>
 /// The occurrences a silo took lately, for dropping redeliveries. Two generations of a dictionary: the current one
-/// takes new keys, the previous one is still consulted, and they rotate every <c>memory</c>, so a key is remembered
-/// for between one and two of it at a fixed cost per key (no per-key timestamps, no sweeping).
+/// takes new keys, the previous one is still consulted, and they rotate every <c>memory</c>, so a finished key is
+/// remembered for between one and two of it at a fixed cost per key (no per-key timestamps); a key not yet finished is
+/// carried over at each rotation until it finishes.
 /// </summary>
 internal sealed class RecentExecutions(TimeSpan memory)
 {
@@ -33,6 +34,10 @@ internal sealed class RecentExecutions(TimeSpan memory)
         {
             if (now - _rotatedAt >= memory)
             {
+                // The oldest generation goes, except what is still held or running: a redelivery of those must still
+                // be dropped, however long the handler takes.
+                foreach (var (old, finished) in _previous)
+                    if (!finished) _current.TryAdd(old, false);
                 (_previous, _current) = (_current, _previous);
                 _current.Clear();
                 _rotatedAt = now;

@@ -34,7 +34,7 @@ public sealed class WorkerGrain(ExecutionRunner runner) : Grain, IWorkerGrain, I
     /// <inheritdoc />
     public Task OnNextAsync(ExecutionBatch item, StreamSequenceToken? token = null)
     {
-        Accept(item);
+        runner.AcceptFromStream(item);
         return Task.CompletedTask;
     }
 

@@ -13,8 +13,8 @@ using Xunit.Abstractions;
 namespace OrleansScheduler.Tests.Cluster;
 
 /// <summary>
-/// Hand-over and fencing on a real three-silo in-process cluster (its own, since a test stops a silo). Crashes
-/// (kill -9 of a silo process) are tested on Redis with silos in separate processes.
+/// Fencing on a real three-silo in-process cluster. Silos leaving (kill -9, SIGTERM) are tested on Redis with silos in
+/// separate processes: the in-memory store lives in the silos, so stopping one loses part of it.
 /// </summary>
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -41,41 +41,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     private static JobDefinition Job(string id) => new() { Id = id, Schedule = ScheduleSpec.Every(Interval), Handler = "record" };
-
-    [Fact]
-    public async Task GracefulStop_HandsJobsOver_NoOccurrenceMissedOrRunTwice()
-    {
-        var ids = Enumerable.Range(0, 24).Select(i => $"handover-{i:00}-{Guid.NewGuid():N}").ToArray();
-        foreach (var id in ids) await _scheduler.CreateAsync(Job(id));
-        foreach (var id in ids) await _recorder.WaitForCountAsync(id, 5);
-
-        // Stop the silo holding the most job activations (the client fails over to another gateway).
-        var victim = _cluster.Silos.OrderByDescending(s => s.ServiceProvider.GetRequiredService<LocalJobs>().Count).First();
-        var moved = victim.ServiceProvider.GetRequiredService<LocalJobs>().Snapshot().Select(j => j.Key).ToHashSet();
-        Assert.NotEmpty(moved);
-        var stoppedAt = DateTimeOffset.UtcNow;
-        await _cluster.StopSiloAsync(victim);
-        var stopTook = DateTimeOffset.UtcNow - stoppedAt;
-
-        // Every job keeps firing on the survivors for a few more seconds.
-        var after = DateTimeOffset.UtcNow;
-        foreach (var id in ids) await _recorder.WaitForAsync(id, r => r.Any(x => x.ScheduledAt > after + TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(30));
-
-        var worstGap = TimeSpan.Zero;
-        foreach (var id in ids)
-        {
-            var records = _recorder.For(id);
-            Assert.Equal(records.Count, records.Select(r => r.ExecutionId).Distinct().Count());
-            var instants = records.Select(r => r.ScheduledAt).Order().ToList();
-            // No occurrence missing from the first one to the last.
-            for (var i = 1; i < instants.Count; i++) Assert.Equal(Interval, instants[i] - instants[i - 1]);
-            foreach (var r in records.Where(r => r.StartedAt - r.ScheduledAt > TimeSpan.FromSeconds(1)))
-                output.WriteLine($"late: {r.ExecutionId} started {r.StartedAt:HH:mm:ss.fff} ({(r.StartedAt - r.ScheduledAt).TotalMilliseconds:0} ms late){(moved.Contains(id) ? ", job was on the stopped silo" : "")}");
-            var starts = records.Where(r => r.ScheduledAt >= stoppedAt - TimeSpan.FromSeconds(1)).Select(r => r.StartedAt - r.ScheduledAt);
-            worstGap = starts.Append(worstGap).Max();
-        }
-        output.WriteLine($"stopped at {stoppedAt:HH:mm:ss.fff} a silo holding {moved.Count} of {ids.Length} jobs in {stopTook.TotalMilliseconds:0} ms; worst lateness around the stop {worstGap.TotalMilliseconds:0} ms");
-    }
 
     [Fact]
     public async Task AnotherWriter_FencesTheActivation_AndTheJobResumesWithoutGapOrRepeat()

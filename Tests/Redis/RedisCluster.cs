@@ -10,8 +10,11 @@ public sealed class RedisCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _silos = [];
 
-    private RedisCluster(RedisServer redis, string clusterId, string serviceId)
+    private readonly string[] _extraArgs;
+
+    private RedisCluster(RedisServer redis, string clusterId, string serviceId, string[] extraArgs)
     {
+        _extraArgs = extraArgs;
         Redis = redis;
         ClusterId = clusterId;
         ServiceId = serviceId;
@@ -26,9 +29,9 @@ public sealed class RedisCluster : IAsyncDisposable
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>Starts <paramref name="count"/> silos at once and waits until each has started.</summary>
-    public static async Task<RedisCluster> StartAsync(RedisServer redis, int count, string clusterId, string serviceId = "scheduler-tests")
+    public static async Task<RedisCluster> StartAsync(RedisServer redis, int count, string clusterId, string serviceId = "scheduler-tests", params string[] extraArgs)
     {
-        var cluster = new RedisCluster(redis, clusterId, serviceId);
+        var cluster = new RedisCluster(redis, clusterId, serviceId, extraArgs);
         await cluster.AddSilosAsync(count);
         return cluster;
     }
@@ -36,7 +39,7 @@ public sealed class RedisCluster : IAsyncDisposable
     public async Task AddSilosAsync(int count)
     {
         var started = Enumerable.Range(0, count).Select(_ => SiloProcess.Start(
-            "--redis", Redis.ConnectionString, "--Silo:ClusterId", ClusterId, "--Silo:ServiceId", ServiceId)).ToList();
+            ["--redis", Redis.ConnectionString, "--Silo:ClusterId", ClusterId, "--Silo:ServiceId", ServiceId, .. _extraArgs])).ToList();
         _silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitForOutputAsync(o => o.Contains("Application started"), TimeSpan.FromSeconds(90))));
     }
