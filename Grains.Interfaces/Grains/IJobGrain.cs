@@ -39,7 +39,7 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Makes sure the job has an activation, armed from its stored state (failover and hand-over wake jobs so).</summary>
     [Alias("Ping")] Task PingAsync();
 
-    /// <summary>A silo left the cluster: dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
+    /// <summary>A silo left or joined: dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
     [OneWay, Alias("Redeliver")] Task RedeliverAsync();
 
     /// <summary>A worker was handed an occurrence again that had already finished there: it counts as finished.</summary>

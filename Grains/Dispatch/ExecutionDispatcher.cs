@@ -19,11 +19,15 @@ public sealed partial class ExecutionDispatcher
     private const int MaxBatch = 2_000;
     private const int MaxQueuedPerPartition = 1_000_000;
     private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    // Until this timestamp executions skip the stream and go to their worker by direct calls (see PreferDirect).
+    private long _directUntil;
     private readonly CoalescingPublisher<Execution.Execution>[] _partitions;
 
     /// <summary>Creates the dispatcher; one per silo.</summary>
-    public ExecutionDispatcher(IServiceProvider services, IGrainFactory grains, Partitioner partitioner, IOptions<SchedulerOptions> options, ILogger<ExecutionDispatcher> logger)
+    public ExecutionDispatcher(IServiceProvider services, IGrainFactory grains, Partitioner partitioner, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<ExecutionDispatcher> logger)
     {
+        _time = time;
         var linger = options.Value.DispatchLinger;
         _grains = grains;
         var streams = new Lazy<IStreamProvider>(() => services.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider));
@@ -36,6 +40,11 @@ public sealed partial class ExecutionDispatcher
             {
                 stream ??= streams.Value.GetStream<ExecutionBatch>(StreamId.Create(StreamNames.Executions, partition));
                 var items = new ExecutionBatch(batch);
+                if (time.GetTimestamp() < Volatile.Read(ref _directUntil))
+                {
+                    await DeliverNowAsync(partition, items);
+                    return;
+                }
                 try
                 {
                     await stream.OnNextAsync(items);
@@ -50,6 +59,13 @@ public sealed partial class ExecutionDispatcher
             }, MaxBatch, MaxQueuedPerPartition, linger, logger);
         }
     }
+
+    /// <summary>
+    /// For <paramref name="period"/>, hands executions to workers by direct grain calls instead of the stream. After a
+    /// silo joins or leaves, the stream's queues move between silos and stall for a few seconds; direct calls do not.
+    /// </summary>
+    public void PreferDirect(TimeSpan period) =>
+        Volatile.Write(ref _directUntil, _time.GetTimestamp() + (long)(period.TotalSeconds * _time.TimestampFrequency));
 
     /// <summary>Queues executions for the stream of <paramref name="partition"/>; returns at once.</summary>
     public void Enqueue(int partition, IEnumerable<Execution.Execution> executions) => _partitions[partition].EnqueueRange(executions);

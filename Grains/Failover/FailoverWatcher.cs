@@ -16,10 +16,13 @@ namespace OrleansScheduler.Grains.Failover;
 /// </list>
 /// </summary>
 internal sealed partial class FailoverWatcher(
-    IClusterMembershipService membership, IGrainFactory grains, LocalJobs localJobs, TimeProvider time, ILogger<FailoverWatcher> logger)
+    IClusterMembershipService membership, IGrainFactory grains, LocalJobs localJobs, Dispatch.ExecutionDispatcher dispatcher, TimeProvider time,
+    ILogger<FailoverWatcher> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(30);
+    // How long executions bypass the stream after the set of active silos changed (queues move meanwhile).
+    private static readonly TimeSpan DirectAfterChange = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
     private const int Attempts = 20;
@@ -62,11 +65,16 @@ internal sealed partial class FailoverWatcher(
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
             {
                 var departed = previous is null ? [] : Departed(previous, snapshot);
+                var joined = previous is null ? [] : Joined(previous, snapshot);
                 var first = previous is null;
                 previous = snapshot;
-                if (departed.Length > 0)
+                if (departed.Length > 0 || joined.Length > 0)
                 {
-                    LogDeparted(logger, string.Join(", ", departed), localJobs.Count);
+                    // The stream's queues move between silos now: go around them for a while, and send again what may
+                    // sit in a queue that moves (or sat in a worker or queue of a silo that died).
+                    dispatcher.PreferDirect(DirectAfterChange);
+                    if (departed.Length > 0) LogDeparted(logger, string.Join(", ", departed), localJobs.Count);
+                    else LogJoined(logger, string.Join(", ", joined), localJobs.Count);
                     foreach (var (_, job) in localJobs.Snapshot()) job.RedeliverAsync().Ignore();
                 }
                 if (first || departed.Length > 0) await SweepAsync(snapshot, cancellationToken);
@@ -84,6 +92,11 @@ internal sealed partial class FailoverWatcher(
     private static SiloAddress[] Departed(ClusterMembershipSnapshot previous, ClusterMembershipSnapshot current) =>
         [.. current.Members.Values
             .Where(m => m.Status == SiloStatus.Dead && previous.Members.TryGetValue(m.SiloAddress, out var before) && before.Status != SiloStatus.Dead)
+            .Select(m => m.SiloAddress)];
+
+    private static SiloAddress[] Joined(ClusterMembershipSnapshot previous, ClusterMembershipSnapshot current) =>
+        [.. current.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && (!previous.Members.TryGetValue(m.SiloAddress, out var before) || before.Status != SiloStatus.Active))
             .Select(m => m.SiloAddress)];
 
     private async Task SweepPeriodicallyAsync(CancellationToken cancellationToken)
@@ -190,6 +203,9 @@ internal sealed partial class FailoverWatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo(s) {Silos} left the cluster: {Count} local jobs redeliver what has not finished")]
     private static partial void LogDeparted(ILogger logger, string silos, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo(s) {Silos} joined the cluster: executions go to workers directly while stream queues move; {Count} local jobs redeliver what has not finished")]
+    private static partial void LogJoined(ILogger logger, string silos, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Woken} of {Count} jobs whose silo left, in {Ms:0} ms")]
     private static partial void LogWoken(ILogger logger, int woken, int count, double ms);

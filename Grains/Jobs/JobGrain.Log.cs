@@ -38,7 +38,7 @@ public sealed partial class JobGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not record itself in the live-job registry; a silo failure would wake it at its reminder tick")]
     private static partial void LogRegisterFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} redelivered {Count} unfinished executions after a silo left")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} redelivered {Count} unfinished executions after the cluster changed")]
     private static partial void LogRedelivered(ILogger logger, string jobId, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} redelivery attempt {Attempt} failed; retrying")]

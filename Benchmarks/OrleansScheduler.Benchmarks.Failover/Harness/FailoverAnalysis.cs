@@ -11,8 +11,10 @@ namespace OrleansScheduler.Benchmarks.Failover.Harness;
 /// to its first start in another process. The failover window of a kill runs from the kill until the last of its jobs
 /// resumed (or it was declared dead, whichever is later) plus one second; "outside failover" lateness leaves out the
 /// occurrences scheduled inside any window (store restarts: from the stop until every job started again, plus one second).
+/// Duplicates are also sorted by where their instant lies: in a target's documented redelivery window (from that long
+/// before a kill to the end of its failover window), within 30 s after a killed process rejoined, or elsewhere.
 /// </summary>
-public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fromTicks, long toTicks, TimeSpan recoveryTimeout)
+public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fromTicks, long toTicks, TimeSpan recoveryTimeout, TimeSpan redeliveryWindow)
 {
     private static readonly long Second = TimeSpan.TicksPerSecond;
 
@@ -46,7 +48,9 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
 
         // Occurrences: first start and how many starts, keyed by job and occurrence number.
         var seen = new Dictionary<long, (int Count, long FirstStart)>();
-        long offSchedule = 0, early = 0, duplicated = 0, duplicatedOutside = 0;
+        long offSchedule = 0, early = 0, duplicated = 0, duplicatedOutside = 0, duplicatedInRedelivery = 0, duplicatedAfterRejoin = 0;
+        var redelivery = windows.Select(w => (From: w.From - redeliveryWindow.Ticks, w.To)).ToList();
+        var rejoins = disruptions.Where(d => d.Kind == "restart").Select(d => (From: d.UpTicks ?? d.Ticks, To: (d.UpTicks ?? d.Ticks) + 30 * Second)).ToList();
         foreach (var r in records)
         {
             if (r.Job < 0 || r.Job >= workload.Count) { offSchedule++; continue; }
@@ -59,6 +63,8 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
                 seen[key] = (s.Count + 1, s.FirstStart);
                 duplicated++;
                 if (!windows.Any(w => r.ScheduledTicks >= w.From && r.ScheduledTicks < w.To)) duplicatedOutside++;
+                if (redelivery.Any(w => r.ScheduledTicks >= w.From && r.ScheduledTicks < w.To)) duplicatedInRedelivery++;
+                else if (rejoins.Any(w => r.ScheduledTicks >= w.From && r.ScheduledTicks < w.To)) duplicatedAfterRejoin++;
             }
             else
             {
@@ -112,6 +118,8 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             Missed = due - seen.Count,
             Duplicated = duplicated,
             DuplicatedOutsideFailover = duplicatedOutside,
+            DuplicatedInRedeliveryWindow = duplicatedInRedelivery,
+            DuplicatedAfterRejoin = duplicatedAfterRejoin,
             OffSchedule = offSchedule,
             Early = early,
             All = Percentiles(all),

@@ -15,6 +15,10 @@ public sealed record FailoverResult
     public long Duplicated { get; init; }
     /// <summary>Duplicates of occurrences scheduled outside every failover window.</summary>
     public long DuplicatedOutsideFailover { get; init; }
+    /// <summary>Duplicates of occurrences scheduled in the target's documented redelivery window around a kill.</summary>
+    public long DuplicatedInRedeliveryWindow { get; init; }
+    /// <summary>Other duplicates of occurrences scheduled within 30 s after a killed process came back.</summary>
+    public long DuplicatedAfterRejoin { get; init; }
     /// <summary>Starts whose scheduled instant is not an occurrence of the job (a re-phased schedule).</summary>
     public long OffSchedule { get; init; }
     /// <summary>Starts before their scheduled instant (counted as 0 lateness).</summary>

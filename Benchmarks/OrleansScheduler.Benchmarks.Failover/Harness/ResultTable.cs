@@ -25,6 +25,8 @@ public static class ResultTable
             ("executed", r => N(r.Executed)),
             ("missed", r => N(r.Missed)),
             ("duplicated (of which outside failover windows)", r => $"{N(r.Duplicated)} ({N(r.DuplicatedOutsideFailover)})"),
+            ("duplicated: in the documented redelivery window / after a rejoin / elsewhere", r =>
+                $"{N(r.DuplicatedInRedeliveryWindow)} / {N(r.DuplicatedAfterRejoin)} / {N(r.Duplicated - r.DuplicatedInRedeliveryWindow - r.DuplicatedAfterRejoin)}"),
             ("off schedule (instant not an occurrence)", r => N(r.OffSchedule)),
             ("lateness outside failover, ms (p50 / p99 / max)", r => L(r.OutsideFailover)),
             ("lateness including failover, ms (p50 / p99 / max)", r => L(r.All)),
