@@ -122,13 +122,11 @@ internal sealed partial class FailoverWatcher(
         await _sweeping.WaitAsync(cancellationToken);
         try
         {
-            var orphans = new List<string>();
-            for (var bucket = me; bucket < JobRegistry.BucketCount; bucket += active.Length)
-            {
-                var registry = grains.GetGrain<IJobRegistryGrain>(bucket);
-                var found = await WithRetriesAsync(() => registry.OrphansAsync(active), cancellationToken);
-                if (found is not null) orphans.AddRange(found);
-            }
+            var buckets = new List<int>();
+            for (var bucket = me; bucket < JobRegistry.BucketCount; bucket += active.Length) buckets.Add(bucket);
+            var found = await Task.WhenAll(buckets.Select(bucket =>
+                WithRetriesAsync(() => grains.GetGrain<IJobRegistryGrain>(bucket).OrphansAsync(active), cancellationToken)));
+            var orphans = found.Where(f => f is not null).SelectMany(f => f!).ToList();
             if (orphans.Count == 0) return;
             var started = time.GetTimestamp();
             var woken = 0;

@@ -46,6 +46,7 @@ public sealed partial class JobGrain
     private int _redeliveryAttempts;
     private DateTimeOffset _lastRedelivery = DateTimeOffset.MinValue;
     private bool _handedOff;
+    private bool _registeringSafetyNets;
 
     /// <inheritdoc />
     public Task WakeAsync(long armToken)
@@ -336,9 +337,9 @@ public sealed partial class JobGrain
         if (dispatchAt - now <= _options.NearHorizon)
         {
             ScheduleWake(dispatchAt);
-            // Near: any registered reminder is a fine safety net, ticking every period.
-            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
-            if (!_registered) await RegisterAsync();
+            // Near: a reminder ticking every period is a safety net, and the registry record lets failover find the job.
+            // Neither is needed for this dispatch, so neither holds it up (a job woken by failover fires first).
+            if ((!_reminderRegistered || !_registered) && !_registeringSafetyNets) _ = RegisterSafetyNetsAsync(now);
             return false;
         }
 
@@ -427,6 +428,24 @@ public sealed partial class JobGrain
     {
         var index = _unacked.BinarySearch(scheduledAt.UtcTicks);
         if (index >= 0) _unacked.RemoveAt(index);
+    }
+
+    private async Task RegisterSafetyNetsAsync(DateTimeOffset now)
+    {
+        _registeringSafetyNets = true;
+        try
+        {
+            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
+            if (!_registered) await RegisterAsync();
+        }
+        catch (Exception ex)
+        {
+            LogRegisterFailed(_logger, ex, JobId);
+        }
+        finally
+        {
+            _registeringSafetyNets = false;
+        }
     }
 
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(JobId));

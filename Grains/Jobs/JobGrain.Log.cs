@@ -35,7 +35,7 @@ public sealed partial class JobGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not store its progress (store unreachable?); {KeepsFiring}: keeps firing if true, else waits for the store")]
     private static partial void LogReserveFailed(ILogger logger, Exception exception, string jobId, bool keepsFiring);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not record itself in the live-job registry; a silo failure would wake it at its reminder tick")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not register its safety nets (reminder, live-job registry); a silo failure may wake it only at the next sweep")]
     private static partial void LogRegisterFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} redelivered {Count} unfinished executions after the cluster changed")]
