@@ -43,7 +43,11 @@ public sealed partial class JobGrain
     private bool _fenced;
     // Whether this activation is recorded in the live-job registry (so failover finds it if its silo dies).
     private bool _registered;
+    // A redelivery after a silo left is retried shortly while the worker's directory entry still names the dead silo.
+    private const int MaxRedeliveryAttempts = 8;
+    private static readonly TimeSpan RedeliveryRetryDelay = TimeSpan.FromMilliseconds(500);
     private int _redeliveryAttempts;
+    private IGrainTimer? _redeliveryTimer;
     private DateTimeOffset _lastRedelivery = DateTimeOffset.MinValue;
     private bool _handedOff;
     private bool _registeringSafetyNets;
@@ -125,18 +129,24 @@ public sealed partial class JobGrain
         var overdueBefore = (now - _options.RedeliverAfter).UtcTicks;
         var count = 0;
         while (count < _unacked.Count && _unacked[count] <= overdueBefore) count++;
-        var executions = new Execution.Execution[count];
-        for (var i = 0; i < count; i++) executions[i] = NewExecution(new DateTimeOffset(_unacked[i], TimeSpan.Zero), manual: false);
         _lastRedelivery = now;
         try
         {
-            await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
+            await SendAgainAsync(count);
             LogRedeliveredOverdue(_logger, JobId, count);
         }
         catch (Exception ex)
         {
             LogRedeliveryRetry(_logger, ex, JobId, 0);
         }
+    }
+
+    // Sends the oldest `count` unfinished occurrences again, straight to the worker, with their ids.
+    private Task SendAgainAsync(int count)
+    {
+        var executions = new Execution.Execution[count];
+        for (var i = 0; i < count; i++) executions[i] = NewExecution(new DateTimeOffset(_unacked[i], TimeSpan.Zero), manual: false);
+        return _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
     }
 
     // When the oldest unfinished occurrence becomes overdue (and the last redelivery is far enough back), or null.
@@ -482,13 +492,12 @@ public sealed partial class JobGrain
     public async Task RedeliverAsync()
     {
         if (!Exists || _fenced || _unacked.Count == 0 || _state.State.Status != JobStatus.Scheduled) return;
-        var executions = new Execution.Execution[_unacked.Count];
-        for (var i = 0; i < executions.Length; i++) executions[i] = NewExecution(new DateTimeOffset(_unacked[i], TimeSpan.Zero), manual: false);
+        var count = _unacked.Count;
         try
         {
-            await _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
+            await SendAgainAsync(count);
             _redeliveryAttempts = 0;
-            LogRedelivered(_logger, JobId, executions.Length);
+            LogRedelivered(_logger, JobId, count);
         }
         catch (Exception ex) when (++_redeliveryAttempts < MaxRedeliveryAttempts)
         {
@@ -512,8 +521,4 @@ public sealed partial class JobGrain
         _handedOff = true;
         DeactivateOnIdle();
     }
-
-    private const int MaxRedeliveryAttempts = 8;
-    private static readonly TimeSpan RedeliveryRetryDelay = TimeSpan.FromMilliseconds(500);
-    private IGrainTimer? _redeliveryTimer;
 }
