@@ -60,8 +60,19 @@ internal sealed class RecentExecutions(TimeSpan memory)
     }
 
     // The version is part of the key: after an update the same instant of the new definition is a new occurrence.
-    private readonly record struct Key(string JobId, long ScheduledTicks, long Version, bool Manual)
+    // The job id enters as two independent 64-bit hashes rather than the string itself: the key holds no reference, so
+    // the hundreds of thousands of keys a busy silo remembers cost the garbage collector nothing to trace, and a key does
+    // not keep the delivered execution's id string alive for the whole memory.
+    private readonly record struct Key(ulong IdHash, ulong IdHash2, long ScheduledTicks, long Version, bool Manual)
     {
-        public static Key Of(Execution.Execution e) => new(e.JobId, e.ScheduledAt.UtcTicks, e.JobVersion, e.Manual);
+        public static Key Of(Execution.Execution e) => new(StableHash.Of(e.JobId), SecondHash(e.JobId), e.ScheduledAt.UtcTicks, e.JobVersion, e.Manual);
+
+        // Polynomial hash with another multiplier and the length mixed in: independent of FNV-1a for practical purposes.
+        private static ulong SecondHash(string text)
+        {
+            var hash = (ulong)text.Length * 0x9E3779B97F4A7C15UL;
+            foreach (var c in text) hash = (hash + c) * 0xC2B2AE3D27D4EB4FUL;
+            return hash ^ (hash >> 29);
+        }
     }
 }

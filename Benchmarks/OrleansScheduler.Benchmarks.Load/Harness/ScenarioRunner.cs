@@ -6,6 +6,7 @@ namespace OrleansScheduler.Benchmarks.Load.Harness;
 public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWriter log)
 {
     private readonly LatencyRecorder _recorder = new();
+    private readonly GcPauses _gc = new();
     private long _allocated;
     private double _pausePercent;
 
@@ -48,9 +49,11 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var allocatedFrom = GC.GetTotalAllocatedBytes();
         var pauseFrom = GC.GetTotalPauseDuration();
+        _gc.Start();
         await ProgressUntilAsync(to, ct);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuFrom).TotalSeconds;
         _allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
+        log.WriteLine($"  {_gc.Summary()}");
         _pausePercent = (GC.GetTotalPauseDuration() - pauseFrom).TotalSeconds / options.Duration.TotalSeconds * 100;
         // Late runs of occurrences inside the window still count; give them a grace period.
         await WaitUntilAsync(to + TimeSpan.FromSeconds(2), ct);

@@ -1,0 +1,105 @@
+using System.Diagnostics.Tracing;
+
+namespace OrleansScheduler.Benchmarks.Load.Harness;
+
+/// <summary>
+/// Records every garbage-collection pause of this process from the runtime's own events (suspend → restart), with the
+/// generation collected, so a run can say how many collections of each generation it had and how long the longest were:
+/// the GC pause is what a handler due in the middle of it waits.
+/// </summary>
+public sealed class GcPauses : EventListener
+{
+    private const int GcStart = 1;
+    private const int GcEnd = 2;
+    private const int RestartEnd = 3;
+    private const int HeapStats = 4;
+    private const int SuspendEnd = 8;
+    private const int MarkWithType = 202;
+    private readonly Dictionary<string, double> _markedMb = [];
+    private const int SuspendBegin = 9;
+    private const EventKeywords GcKeyword = (EventKeywords)0x1;
+    private readonly Lock _lock = new();
+    private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb)> _pauses = [];
+    private DateTime _suspendedAt;
+    private DateTime _suspendEndedAt;
+    private DateTime _gcStartedAt;
+    private DateTime _gcEndedAt;
+    private int _generation = -1;
+    private double _promotedMb;
+    private bool _recording;
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Informational, GcKeyword);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        lock (_lock)
+        {
+            switch (e.EventId)
+            {
+                case SuspendBegin:
+                    _suspendedAt = e.TimeStamp;
+                    _generation = -1;
+                    break;
+                case MarkWithType when _recording && e.Payload is { Count: > 2 } mark:
+                    var kind = Convert.ToInt32(mark[1]) switch { 0 => "stack", 1 => "finalizer", 2 => "handles", 3 => "older", 4 => "sizedref", 5 => "overflow", var k => $"type{k}" };
+                    _markedMb[kind] = _markedMb.GetValueOrDefault(kind) + Convert.ToDouble(mark[2]) / 1e6;
+                    break;
+                case SuspendEnd:
+                    _suspendEndedAt = e.TimeStamp;
+                    break;
+                case GcStart when e.Payload is { Count: > 1 } payload:
+                    _generation = Convert.ToInt32(payload[1]);
+                    _gcStartedAt = e.TimeStamp;
+                    break;
+                case GcEnd:
+                    _gcEndedAt = e.TimeStamp;
+                    break;
+                case HeapStats when e.Payload is { Count: > 3 } stats:
+                    // What this collection promoted out of gen0 and gen1 (the work a young collection copies).
+                    _promotedMb = (Convert.ToDouble(stats[1]) + Convert.ToDouble(stats[3])) / 1e6;
+                    break;
+                case RestartEnd when _suspendedAt != default:
+                    // A restart without a collection (a suspension for something else) is not a GC pause.
+                    if (_recording && _generation >= 0) _pauses.Add((_generation, (e.TimeStamp - _suspendedAt).TotalMilliseconds,
+                        (_suspendEndedAt - _suspendedAt).TotalMilliseconds, (_gcEndedAt - _gcStartedAt).TotalMilliseconds, _promotedMb));
+                    _suspendedAt = default;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Starts counting (pauses before it, during creation and warm-up, are not counted).</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            _pauses.Clear();
+            _markedMb.Clear();
+            _recording = true;
+        }
+    }
+
+    /// <summary>One line: collections per generation, their median and longest pause.</summary>
+    public string Summary()
+    {
+        lock (_lock)
+        {
+            _recording = false;
+            if (_pauses.Count == 0) return "no GC pauses recorded";
+            var parts = _pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g =>
+            {
+                var ms = g.Select(p => p.Ms).Order().ToArray();
+                var suspend = g.Select(p => p.SuspendMs).Order().ToArray();
+                var collect = g.Select(p => p.CollectMs).Order().ToArray();
+                var promoted = g.Select(p => p.PromotedMb).Order().ToArray();
+                return $"gen{g.Key} ×{ms.Length} (median {ms[ms.Length / 2]:0.0} ms, longest {ms[^1]:0.0} ms; " +
+                       $"suspending median {suspend[suspend.Length / 2]:0.0} ms, collecting median {collect[collect.Length / 2]:0.0} ms, promoted median {promoted[promoted.Length / 2]:0.0} MB)";
+            });
+            return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms; marked from roots: " +
+                   string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB"));
+        }
+    }
+}
