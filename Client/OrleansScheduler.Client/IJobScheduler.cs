@@ -25,6 +25,20 @@ public interface IJobScheduler
     /// <param name="cancellationToken">Abandons the wait.</param>
     Task<CreateJobResult> CreateAsync(JobDefinition definition, bool upsert = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates many jobs in batches, per definition with the semantics of <see cref="CreateAsync"/> (the same definition
+    /// again is <see cref="CreateJobResult.Unchanged"/>; another one under an existing id is refused as a conflict
+    /// unless <paramref name="upsert"/>). A definition that is invalid, conflicts or repeats an id of the same request
+    /// is reported in <see cref="BulkCreateResult.Failed"/> with its reason; it never keeps the others out. Jobs whose
+    /// first occurrence is far away are stored without activating anything (tens of thousands per second).
+    /// </summary>
+    /// <param name="definitions">The jobs to create.</param>
+    /// <param name="upsert">Replace existing jobs that have another definition. Default false.</param>
+    /// <param name="progress">Told how many definitions have been handled so far, after each batch.</param>
+    /// <param name="cancellationToken">Stops sending further batches; batches already sent may still take effect.</param>
+    Task<BulkCreateResult> CreateManyAsync(IEnumerable<JobDefinition> definitions, bool upsert = false, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>The job with <paramref name="jobId"/>, or null when there is none.</summary>
     /// <param name="jobId">The job's id.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>

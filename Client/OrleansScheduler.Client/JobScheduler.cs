@@ -16,6 +16,7 @@ public sealed class JobScheduler : IJobScheduler
 {
     // A watcher that stops reading holds up only its own subscription; the stream callback waits for room.
     private const int WatchBufferCapacity = 10_000;
+    private const int BulkBatchesInFlight = 4;
 
     private readonly IClusterClient _client;
     private readonly TimeProvider _time;
@@ -37,6 +38,59 @@ public sealed class JobScheduler : IJobScheduler
     {
         RequestChecks.Definition(definition, _time.GetUtcNow());
         return Job(definition.Id).CreateAsync(definition, upsert).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<BulkCreateResult> CreateManyAsync(IEnumerable<JobDefinition> definitions, bool upsert = false, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var now = _time.GetUtcNow();
+        var failed = new List<BulkCreateItem>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var valid = new List<JobDefinition>();
+        var total = 0;
+        foreach (var definition in definitions)
+        {
+            total++;
+            try
+            {
+                RequestChecks.Definition(definition, now);
+            }
+            catch (Errors.JobValidationException ex)
+            {
+                failed.Add(new BulkCreateItem(definition?.Id ?? "", null, ex.Message));
+                continue;
+            }
+            if (!ids.Add(definition.Id)) failed.Add(new BulkCreateItem(definition.Id, null, $"the id '{definition.Id}' appears more than once in this request."));
+            else valid.Add(definition);
+        }
+
+        int created = 0, unchanged = 0, updated = 0, handled = total - valid.Count;
+        var batcher = _client.GetGrain<IJobBatchGrain>(0);
+        // A few batches in flight keep every silo's batch workers busy without flooding the cluster.
+        await Parallel.ForEachAsync(valid.Chunk(IJobBatchGrain.MaxBatch),
+            new ParallelOptions { MaxDegreeOfParallelism = BulkBatchesInFlight, CancellationToken = cancellationToken },
+            async (batch, ct) =>
+            {
+                var results = await batcher.CreateManyAsync(batch, upsert).WaitAsync(ct);
+                lock (failed)
+                {
+                    foreach (var item in results)
+                    {
+                        switch (item.Result)
+                        {
+                            case CreateJobResult.Created: created++; break;
+                            case CreateJobResult.Unchanged: unchanged++; break;
+                            case CreateJobResult.Updated: updated++; break;
+                            default: failed.Add(item); break;
+                        }
+                    }
+                    handled += batch.Length;
+                    progress?.Report(handled);
+                }
+            });
+        return new BulkCreateResult { Total = total, Created = created, Unchanged = unchanged, Updated = updated, Failed = failed };
     }
 
     /// <inheritdoc />

@@ -50,4 +50,10 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>The silo's timing wheel says the armed dispatch time has come; <paramref name="armToken"/> tells stale wakes apart.</summary>
     [OneWay, Alias("Wake")] Task WakeAsync(long armToken);
+
+    /// <summary>
+    /// The far-horizon wake index says the job's next occurrence is near: it arms the timing wheel. Returns once the
+    /// job holds its near state (the index forgets the entry only then).
+    /// </summary>
+    [Alias("Due")] Task DueAsync();
 }

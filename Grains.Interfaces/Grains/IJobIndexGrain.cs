@@ -12,6 +12,9 @@ public interface IJobIndexGrain : IGrainWithIntegerKey
     /// <summary>Adds or replaces the row of a job.</summary>
     [Alias("Upsert")] Task UpsertAsync(JobSummary summary);
 
+    /// <summary>Adds or replaces the rows of several jobs (bulk creation).</summary>
+    [Alias("UpsertMany")] Task UpsertManyAsync(JobSummary[] summaries);
+
     /// <summary>Removes the row of a job.</summary>
     [Alias("Remove")] Task RemoveAsync(string jobId);
 

@@ -29,4 +29,7 @@ public sealed class JobGrainReferences
         var (grainType, interfaceType) = _types.Value;
         return (IJobGrain)_grains.GetGrain(GrainId.Create(grainType, jobId), interfaceType);
     }
+
+    /// <summary>The grain id of the job <paramref name="jobId"/> (its state is stored under it).</summary>
+    public GrainId GrainIdOf(string jobId) => GrainId.Create(_types.Value.Grain, jobId);
 }

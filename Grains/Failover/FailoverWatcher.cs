@@ -126,6 +126,12 @@ internal sealed partial class FailoverWatcher(
             for (var bucket = me; bucket < JobRegistry.BucketCount; bucket += active.Length) buckets.Add(bucket);
             var found = await Task.WhenAll(buckets.Select(bucket =>
                 WithRetriesAsync(() => grains.GetGrain<IJobRegistryGrain>(bucket).OrphansAsync(active), cancellationToken)));
+            // The wake-index buckets of this share come back at once too (their timers wake the far jobs), not at their
+            // next reminder tick.
+            var indexBuckets = new List<int>();
+            for (var bucket = me; bucket < JobWakeIndex.BucketCount; bucket += active.Length) indexBuckets.Add(bucket);
+            await Task.WhenAll(indexBuckets.Select(bucket =>
+                WithRetriesAsync(() => grains.GetGrain<IJobWakeIndexGrain>(bucket).DescribeAsync(), cancellationToken)));
             var orphans = found.Where(f => f is not null).SelectMany(f => f!).ToList();
             if (orphans.Count == 0) return;
             var started = time.GetTimestamp();

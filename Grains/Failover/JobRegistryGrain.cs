@@ -22,8 +22,7 @@ public readonly record struct JobRegistryEntry([property: Id(0)] string Silo, [p
 public sealed class JobRegistryGrain(
     [PersistentState("registry", StorageNames.Jobs)] IPersistentState<JobRegistryState> state) : Grain, IJobRegistryGrain
 {
-    private Task? _write;
-    private bool _dirty;
+    private GroupCommit? _commit;
 
     /// <inheritdoc />
     public Task RegisterAsync(string jobId, string silo, long activation)
@@ -49,26 +48,5 @@ public sealed class JobRegistryGrain(
         return Task.FromResult(state.State.Jobs.Where(j => !active.Contains(j.Value.Silo)).Select(j => j.Key).ToArray());
     }
 
-    private Task WriteSoonAsync()
-    {
-        _dirty = true;
-        return _write ??= WriteLoopAsync();
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        try
-        {
-            await Task.Yield(); // let the other callers of this turn join the write
-            while (_dirty)
-            {
-                _dirty = false;
-                await state.WriteStateAsync();
-            }
-        }
-        finally
-        {
-            _write = null;
-        }
-    }
+    private Task WriteSoonAsync() => (_commit ??= new GroupCommit(() => state.WriteStateAsync())).WriteSoonAsync();
 }

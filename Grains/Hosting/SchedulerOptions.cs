@@ -25,7 +25,8 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// Occurrences whose dispatch time is within this window are armed on the silo's timing wheel; later ones
-    /// only hold a durable reminder and the job may deactivate. Default 2 min; at least 1 min (the reminder grain).
+    /// only hold an entry in the far-horizon wake index (stored; it wakes the job half this window before the dispatch
+    /// time) and the job deactivates. Default 2 min; at least 1 s.
     /// </summary>
     public TimeSpan NearHorizon { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -19,7 +19,7 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         }
 
         Range(nameof(options.DispatchLead), options.DispatchLead, TimeSpan.Zero, TimeSpan.FromSeconds(30));
-        Range(nameof(options.NearHorizon), options.NearHorizon, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Range(nameof(options.NearHorizon), options.NearHorizon, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Range(nameof(options.WatermarkBlock), options.WatermarkBlock, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Range(nameof(options.ReminderPeriod), options.ReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         Range(nameof(options.MisfireThreshold), options.MisfireThreshold, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));

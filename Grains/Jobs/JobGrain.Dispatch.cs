@@ -23,10 +23,12 @@ public sealed partial class JobGrain
     private WheelTimeout? _wheelEntry;
     private IJobGrain? _self;
     private long _armToken;
-    private DateTimeOffset? _reminderDueAt;
-    // Whether this activation knows the reminder's state, and whether it registered one.
+    // Whether this activation knows the (near safety-net) reminder's state, and whether one is registered.
     private bool _reminderKnown;
     private bool _reminderRegistered;
+    // The wake time this activation stored in the far-horizon wake index; whether the job is in it (null: not known).
+    private DateTimeOffset? _indexedWakeAt;
+    private bool? _inWakeIndex;
     // After a failed dispatch the next attempt waits a little instead of spinning on a wheel entry in the past.
     private static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CompletionDelay = TimeSpan.FromSeconds(1);
@@ -65,9 +67,21 @@ public sealed partial class JobGrain
     {
         if (!Exists) return UnregisterReminderAsync();
         if (_fenced) return Task.CompletedTask;
-        _reminderDueAt = null; // it ticked: a far reminder has served its purpose
-        // A live wheel entry means this activation is on track; the tick is only a safety net.
-        if (_wheelEntry is { IsCancelled: false, IsExpired: false }) return Task.CompletedTask;
+        _reminderKnown = true;
+        _reminderRegistered = true;
+        return DueAsync();
+    }
+
+    /// <inheritdoc />
+    public Task DueAsync()
+    {
+        if (!Exists)
+        {
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+        // A live wheel entry means this activation is on track (the wake index or a safety net only confirms it).
+        if (_fenced || _wheelEntry is { IsCancelled: false, IsExpired: false }) return Task.CompletedTask;
         return DispatchAndRearmAsync();
     }
 
@@ -80,6 +94,9 @@ public sealed partial class JobGrain
 
     private void ResetProgressFromState()
     {
+        // The stored state says whether a safety-net reminder exists (a far job has none: the wake index wakes it).
+        _reminderKnown = true;
+        _reminderRegistered = _state.State.NearReminder;
         _dispatchedThrough = _state.State.DispatchedThrough;
         _dispatchedCount = _state.State.DispatchedCount;
         _nextKnown = false;
@@ -311,6 +328,7 @@ public sealed partial class JobGrain
         if (!Exists || state.Status != JobStatus.Scheduled)
         {
             await UnregisterReminderAsync();
+            await LeaveWakeIndexAsync();
             return false;
         }
         if (NextOccurrence() is not { } next)
@@ -337,6 +355,7 @@ public sealed partial class JobGrain
             LogCompleted(_logger, JobId, _dispatchedCount);
             await IndexAsync();
             await UnregisterReminderAsync();
+            await LeaveWakeIndexAsync();
             return false;
         }
 
@@ -344,7 +363,7 @@ public sealed partial class JobGrain
         var dispatchAt = next - _options.DispatchLead;
         if (_retryDispatchAt is { } retryAt && retryAt > dispatchAt) dispatchAt = retryAt;
         _retryDispatchAt = null;
-        if (dispatchAt - now <= _options.NearHorizon)
+        if (FarWakeAt(dispatchAt + _options.DispatchLead, now, _options) is not { } wakeAt)
         {
             ScheduleWake(dispatchAt);
             // Near: a reminder ticking every period is a safety net, and the registry record lets failover find the job.
@@ -353,9 +372,15 @@ public sealed partial class JobGrain
             return false;
         }
 
-        // Far: only a durable reminder, shortly before the dispatch time; the activation may go.
-        var wakeAt = dispatchAt - _options.NearHorizon / 2;
-        if (!_reminderRegistered || _reminderDueAt != wakeAt) await RegisterReminderAsync(wakeAt);
+        // Far: an entry in the wake index, which wakes the job shortly before the dispatch time; the activation may go.
+        // The safety-net reminder of the near horizon goes once the entry is stored.
+        if (_inWakeIndex != true || _indexedWakeAt != wakeAt)
+        {
+            await WakeIndex.SetAsync(JobId, wakeAt);
+            _indexedWakeAt = wakeAt;
+            _inWakeIndex = true;
+        }
+        await UnregisterReminderAsync();
         // It stays until what it dispatched has reported back.
         if (RedeliveryDueAt() is { } pendingAt)
         {
@@ -372,7 +397,7 @@ public sealed partial class JobGrain
         await this.RegisterOrUpdateReminder(ReminderName, dueTime, _options.ReminderPeriod);
         _reminderKnown = true;
         _reminderRegistered = true;
-        _reminderDueAt = dueAt;
+        _state.State.NearReminder = true; // stored with the next write (the reservation before the first dispatch)
     }
 
     private async Task UnregisterReminderAsync()
@@ -382,7 +407,18 @@ public sealed partial class JobGrain
         if (reminder is not null) await this.UnregisterReminder(reminder);
         _reminderKnown = true;
         _reminderRegistered = false;
-        _reminderDueAt = null;
+        _state.State.NearReminder = false;
+    }
+
+    private IJobWakeIndexGrain WakeIndex => GrainFactory.GetGrain<IJobWakeIndexGrain>(JobWakeIndex.BucketOf(JobId));
+
+    // Off the wake index (paused, completed, deleted), unless this activation knows it is not in it.
+    private async Task LeaveWakeIndexAsync()
+    {
+        if (_inWakeIndex == false) return;
+        await WakeIndex.RemoveAsync(JobId);
+        _inWakeIndex = false;
+        _indexedWakeAt = null;
     }
 
     private void CancelWheelEntry()

@@ -104,17 +104,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         }
 
         var schedule = ScheduleCalculator.Compile(definition.Schedule, now);
-        _state.State = new JobState
-        {
-            Definition = definition,
-            Version = 1,
-            Status = definition.Enabled ? JobStatus.Scheduled : JobStatus.Paused,
-            CreatedAt = now,
-            UpdatedAt = now,
-            // A one-shot counts from the beginning of time so that an instant already past still fires (misfire policy);
-            // recurring schedules count from creation.
-            DispatchedThrough = definition.Schedule.Kind is ScheduleKind.Once or ScheduleKind.Delay ? DateTimeOffset.MinValue : now,
-        };
+        _state.State = NewState(definition, now);
         _schedule = schedule;
         ResetProgressFromState();
         await WriteAsync();
@@ -184,6 +174,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         _unacked.Clear();
         await _dispatcher.RevokeAsync(_partition, JobId, version);
         await UnregisterReminderAsync();
+        await LeaveWakeIndexAsync();
         await _state.ClearStateAsync();
         await _history.ClearStateAsync();
         _state.State = new JobState();
@@ -252,9 +243,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
 
     private Task IndexAsync()
     {
-        var state = _state.State;
-        var summary = new JobSummary(JobId, state.Definition!.Handler, state.Status, state.Definition.Schedule.ToString(), state.UpdatedAt);
-        return GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).UpsertAsync(summary);
+        return GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).UpsertAsync(Summary(_state.State));
     }
 
     private JobInfo Info()
@@ -299,4 +288,31 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>The listing row of a job.</summary>
+    internal static JobSummary Summary(JobState state) =>
+        new(state.Definition!.Id, state.Definition.Handler, state.Status, state.Definition.Schedule.ToString(), state.UpdatedAt);
+
+    /// <summary>The state of a job created at <paramref name="now"/> (also what a bulk creation stores).</summary>
+    internal static JobState NewState(JobDefinition definition, DateTimeOffset now) => new()
+    {
+        Definition = definition,
+        Version = 1,
+        Status = definition.Enabled ? JobStatus.Scheduled : JobStatus.Paused,
+        CreatedAt = now,
+        UpdatedAt = now,
+        // A one-shot counts from the beginning of time so that an instant already past still fires (misfire policy);
+        // recurring schedules count from creation.
+        DispatchedThrough = definition.Schedule.Kind is ScheduleKind.Once or ScheduleKind.Delay ? DateTimeOffset.MinValue : now,
+    };
+
+    /// <summary>
+    /// When the wake index must wake a job whose next occurrence is <paramref name="next"/>, or null when it is near
+    /// (its dispatch time within <see cref="SchedulerOptions.NearHorizon"/>): half the near horizon before dispatching.
+    /// </summary>
+    internal static DateTimeOffset? FarWakeAt(DateTimeOffset next, DateTimeOffset now, SchedulerOptions options)
+    {
+        var dispatchAt = next - options.DispatchLead;
+        return dispatchAt - now <= options.NearHorizon ? null : dispatchAt - options.NearHorizon / 2;
+    }
 }

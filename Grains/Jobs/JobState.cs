@@ -37,4 +37,7 @@ public sealed class JobState
     /// next write and stops; it can have dispatched nothing beyond the reservation it wrote last.
     /// </summary>
     [Id(7)] public DateTimeOffset ReservedThrough { get; set; }
+
+    /// <summary>Whether the near horizon's safety-net reminder is registered (far jobs have none: the wake index wakes them).</summary>
+    [Id(8)] public bool NearReminder { get; set; }
 }
