@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using OrleansScheduler.Cli.Input;
 using OrleansScheduler.Cli.Parsing;
 using OrleansScheduler.Errors;
 
@@ -15,7 +16,7 @@ internal static class ErrorMapper
         if (error is AggregateException { InnerExceptions.Count: 1 } aggregate) return Map(aggregate.InnerExceptions[0]);
         return error switch
         {
-            UsageException or OptionsValidationException => (ExitCodes.Usage, error.Message),
+            UsageException or OptionsValidationException or JobFileException => (ExitCodes.Usage, error.Message),
             JobNotFoundException => (ExitCodes.NotFound, error.Message),
             JobConflictException => (ExitCodes.Conflict, error.Message),
             JobValidationException => (ExitCodes.Validation, error.Message),

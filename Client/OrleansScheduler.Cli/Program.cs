@@ -51,7 +51,7 @@ using var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>(
 try
 {
     await StartAsync(host, globals, interrupt.Token);
-    var context = new CommandContext(host.Services.GetRequiredService<IJobScheduler>(), Console.Out, Console.Error, globals.Json, TimeProvider.System);
+    var context = new CommandContext(host.Services.GetRequiredService<IJobScheduler>(), Console.In, Console.Out, Console.Error, globals.Json, TimeProvider.System);
     return await invocation.Command.ExecuteAsync(context, interrupt.Token);
 }
 catch (OperationCanceledException) when (interrupt.IsCancellationRequested)

@@ -146,6 +146,14 @@ public class CommandLineTests
         Assert.Equal(new WatchCommand(null, null, null), Parse("watch").Command);
     }
 
+    [Fact]
+    public void Parse_Import_ReadsFileAndUpsert()
+    {
+        Assert.Equal(new ImportCommand("jobs.jsonl", Upsert: false), Parse("import jobs.jsonl").Command);
+        Assert.Equal(new ImportCommand("-", Upsert: true), Parse("--json import - --upsert").Command);
+        Assert.True(Parse("--json import - --upsert").Globals.Json);
+    }
+
     [Theory]
     [InlineData("help", null)]
     [InlineData("help add", "add")]
@@ -153,6 +161,7 @@ public class CommandLineTests
     [InlineData("-h", null)]
     [InlineData("list --help", "list")]
     [InlineData("watch -h", "watch")]
+    [InlineData("help import", "import")]
     public void Parse_Help_NamesTopic(string line, string? topic)
     {
         Assert.Equal(new HelpCommand(topic), Parse(line).Command);
@@ -228,6 +237,10 @@ public class CommandLineTests
     [InlineData("watch --for forever", "--for")]
     [InlineData("watch a b", "unexpected argument 'b'")]
     [InlineData("show", "job id")]
+    [InlineData("import", "a file of job definitions")]
+    [InlineData("import ''", "needs a file name")]
+    [InlineData("import a.jsonl b.jsonl", "unexpected argument 'b.jsonl'")]
+    [InlineData("import a.jsonl --handler log", "unknown option --handler for 'import'")]
     [InlineData("pause a b", "unexpected argument 'b'")]
     [InlineData("list --port 70000", "--port")]
     [InlineData("list --port abc", "--port")]

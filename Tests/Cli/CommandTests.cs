@@ -14,11 +14,12 @@ public class CommandTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly FakeJobScheduler _scheduler = new();
     private readonly StringWriter _out = new();
+    private StringReader _in = new("");
     private readonly StringWriter _error = new();
     private readonly FakeTimeProvider _time = new();
 
     private Task<int> RunAsync(ICliCommand command, bool json = false, CancellationToken cancellationToken = default) =>
-        command.ExecuteAsync(new CommandContext(_scheduler, _out, _error, json, _time), cancellationToken).WaitAsync(Timeout);
+        command.ExecuteAsync(new CommandContext(_scheduler, _in, _out, _error, json, _time), cancellationToken).WaitAsync(Timeout);
 
     private static JobSettings Every(string handler = "log") => new() { Schedule = ScheduleSpec.Every(TimeSpan.FromSeconds(5)), Handler = handler };
 

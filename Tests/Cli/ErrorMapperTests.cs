@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using OrleansScheduler.Cli;
+using OrleansScheduler.Cli.Input;
 using OrleansScheduler.Cli.Parsing;
 using OrleansScheduler.Errors;
 using Xunit;
@@ -13,6 +14,7 @@ public class ErrorMapperTests
     public static TheoryData<Exception, int> Cases() => new()
     {
         { new UsageException("bad"), ExitCodes.Usage },
+        { new JobFileException("jobs.jsonl line 2: expected a JSON object (JobDefinition)"), ExitCodes.Usage },
         { new OptionsValidationException("o", typeof(object), ["bad"]), ExitCodes.Usage },
         { new JobNotFoundException("x"), ExitCodes.NotFound },
         { new JobConflictException("x"), ExitCodes.Conflict },

@@ -38,6 +38,40 @@ internal sealed class FakeJobScheduler : IJobScheduler
         return Task.FromResult(CreateJobResult.Created);
     }
 
+    /// <summary>Like the real client: invalid definitions, conflicts and repeated ids are reported, the rest created; progress after each.</summary>
+    public async Task<BulkCreateResult> CreateManyAsync(IEnumerable<JobDefinition> definitions, bool upsert = false, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var all = definitions.ToList();
+        Calls.Add($"create-many {all.Count} upsert={upsert}");
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var failed = new List<BulkCreateItem>();
+        int created = 0, unchanged = 0, updated = 0;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var definition = all[i];
+            try
+            {
+                JobDefinitionValidator.Validate(definition, Now);
+                if (!ids.Add(definition.Id)) throw new JobValidationException("Id", $"'{definition.Id}' appears more than once in this request");
+                switch (await CreateAsync(definition, upsert, cancellationToken))
+                {
+                    case CreateJobResult.Created: created++; break;
+                    case CreateJobResult.Unchanged: unchanged++; break;
+                    case CreateJobResult.Updated: updated++; break;
+                }
+            }
+            catch (Exception e) when (e is JobValidationException or JobConflictException)
+            {
+                failed.Add(new BulkCreateItem(definition.Id, null, e.Message));
+            }
+
+            progress?.Report(i + 1);
+        }
+
+        return new BulkCreateResult { Total = all.Count, Created = created, Unchanged = unchanged, Updated = updated, Failed = failed };
+    }
+
     public Task<JobInfo?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         Calls.Add($"get {jobId}");

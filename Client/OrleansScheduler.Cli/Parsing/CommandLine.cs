@@ -67,6 +67,7 @@ internal static class CommandLine
         "update" => JobSettingsParser.Spec,
         "list" => new OptionSpec().Values("--prefix", "--handler", "--status", "--limit", "--after"),
         "history" => new OptionSpec().Values("--limit"),
+        "import" => new OptionSpec().Flags("--upsert"),
         "watch" => new OptionSpec().Values("--count", "--for"),
         "show" or "pause" or "resume" or "trigger" or "remove" or "help" => IdOnly,
         _ => throw new UsageException($"unknown command '{command}'; commands: {string.Join(", ", HelpText.CommandNames)}"),
@@ -84,6 +85,7 @@ internal static class CommandLine
         "remove" => new RemoveCommand(args.Single("a job id")),
         "history" => new HistoryCommand(args.Single("a job id"), args.Int("--limit", min: 1) ?? HistoryCommand.DefaultLimit),
         "watch" => new WatchCommand(args.Optional(), args.Int("--count", min: 1), ReadPositiveDuration(args, "--for")),
+        "import" => new ImportCommand(ReadImportSource(args), args.Flag("--upsert")),
         "help" => new HelpCommand(ReadHelpTopic(args)),
         _ => throw new UsageException($"unknown command '{name}'"),
     };
@@ -99,6 +101,13 @@ internal static class CommandLine
             After = args.Text("--after"),
             Limit = args.Int("--limit", min: 1) ?? new JobQuery().Limit,
         };
+    }
+
+    private static string ReadImportSource(ParsedArguments args)
+    {
+        var source = args.Single("a file of job definitions (- for stdin)");
+        if (string.IsNullOrWhiteSpace(source)) throw new UsageException("'import' needs a file name; give - to read stdin");
+        return source;
     }
 
     private static string? ReadHelpTopic(ParsedArguments args)

@@ -49,6 +49,17 @@ internal static class HelpText
             Prints execution outcomes as they happen, one per line (JSON lines with --json), of one job or all,
             until N were printed, the duration passed, or Ctrl+C.
             """,
+        ["import"] = """
+            usage: orleans-scheduler import <file> [--upsert]
+            Creates many jobs at once from <file> (- reads stdin): JSON Lines, one definition per line as --json prints
+            it (blank lines skipped), or one JSON array. Durations may be written as on the command line ("5s"), and
+            instants without an offset are UTC. Per definition as add: the same again is unchanged, another under an
+            existing id is refused unless --upsert. The whole file is read first: if a line does not parse, nothing is
+            created (exit 2). A refused definition keeps none of the others out; they are listed and the exit code is 5.
+              --upsert                        replace existing jobs that have another definition
+            example line:
+              {"id":"tick","schedule":{"kind":"interval","interval":"5s"},"handler":"log","payload":"hi"}
+            """,
         ["help"] = "usage: orleans-scheduler help [<command>]\n",
     };
 
@@ -61,7 +72,7 @@ internal static class HelpText
           pause <id>          pause a job             resume <id>        resume a job
           trigger <id>        run a job now           remove <id>        delete a job
           history <id>        recent executions       watch [<id>]       live executions
-          help [<command>]    this text, or a command's options
+          import <file>       create many jobs        help [<command>]   this text, or a command's options
 
         global options (anywhere on the line):
           --port <N>              gateway port of a local silo (default 30000, or ORLEANS_SCHEDULER_PORT)
