@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansScheduler.Benchmarks.Load.Harness;
+using OrleansScheduler.Client;
 using OrleansScheduler.Grains;
 using OrleansScheduler.Grains.Handlers;
 using OrleansScheduler.Grains.Hosting;
@@ -22,10 +23,12 @@ public sealed class OursTarget(IReadOnlyDictionary<string, string?> settings) : 
             silo => silo.AddJobScheduler().UseInMemoryJobStore().AddJobHandler("bench", new BenchHandler(recorder)),
             cancellationToken);
 
-    public override Task CreateAsync(IReadOnlyList<BenchJob> jobs, IProgress<int> progress, CancellationToken cancellationToken)
+    // Through the public bulk API (IJobScheduler.CreateManyAsync), as an application creating many jobs would.
+    public override async Task CreateAsync(IReadOnlyList<BenchJob> jobs, IProgress<int> progress, CancellationToken cancellationToken)
     {
-        var grains = new JobGrainReferences(Services.GetRequiredService<IGrainFactory>());
-        return CreateAllAsync(jobs, progress, (job, _) => grains.Job(job.Id).CreateAsync(Definition(job), upsert: false), cancellationToken);
+        var scheduler = new JobScheduler(Services.GetRequiredService<IClusterClient>());
+        var result = await scheduler.CreateManyAsync(jobs.Select(Definition), progress: progress, cancellationToken: cancellationToken);
+        if (result.Failed.Count > 0) throw new InvalidOperationException($"{result.Failed.Count} jobs were refused, e.g. {result.Failed[0].JobId}: {result.Failed[0].Error}");
     }
 
     /// <summary>What idle jobs hold: timing-wheel entries and job grain activations.</summary>
