@@ -22,8 +22,17 @@ public sealed partial class LocalJobs(ILocalSiloDetails silo, IGrainFactory grai
     /// <summary>Number of job activations on this silo.</summary>
     public int Count => _jobs.Count;
 
+    private long _activated;
+
+    /// <summary>Job activations this silo has had since it started (for diagnostics: idle jobs should not add to it).</summary>
+    public long Activated => Interlocked.Read(ref _activated);
+
     /// <summary>Records an activation; <paramref name="activation"/> tells it apart from an earlier or later one of the same job.</summary>
-    public void Add(string jobId, IJobGrain job, object activation) => _jobs[jobId] = new Entry(job, activation);
+    public void Add(string jobId, IJobGrain job, object activation)
+    {
+        _jobs[jobId] = new Entry(job, activation);
+        Interlocked.Increment(ref _activated);
+    }
 
     /// <summary>Forgets an activation, unless a newer one of the same job has been recorded since.</summary>
     public void Remove(string jobId, object activation)
