@@ -16,7 +16,7 @@ public sealed class JobScheduler : IJobScheduler
 {
     // A watcher that stops reading holds up only its own subscription; the stream callback waits for room.
     private const int WatchBufferCapacity = 10_000;
-    private const int BulkBatchesInFlight = 4;
+    private const int BulkBatchesInFlight = 16;
 
     private readonly IClusterClient _client;
     private readonly TimeProvider _time;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cronos;
 using OrleansScheduler.Errors;
 
@@ -87,7 +88,21 @@ public static class ScheduleCalculator
         }
     }
 
+    // Parsed expressions by text: jobs share a handful of expressions, and a bulk creation would otherwise parse each
+    // one three times per job (client check, batch check, schedule). Bounded: emptied when it grows past the limit.
+    private const int MaxCachedCron = 4_096;
+    private static readonly ConcurrentDictionary<string, CronExpression> ParsedCron = new(StringComparer.Ordinal);
+
     private static CronExpression ParseCron(string? expression)
+    {
+        if (expression is not null && ParsedCron.TryGetValue(expression, out var cached)) return cached;
+        var parsed = ParseCronUncached(expression);
+        if (ParsedCron.Count >= MaxCachedCron) ParsedCron.Clear();
+        ParsedCron[expression!] = parsed;
+        return parsed;
+    }
+
+    private static CronExpression ParseCronUncached(string? expression)
     {
         if (string.IsNullOrWhiteSpace(expression))
             throw Invalid("CronExpression", "must not be empty for a Cron schedule; use six fields with seconds ('*/5 * * * * *') or five ('0 * * * *')");

@@ -17,7 +17,7 @@ namespace OrleansScheduler.Grains.Jobs;
 /// one call each. Nothing is activated, no reminder or timer is registered. Everything else (near, paused, already
 /// existing, upsert of an existing job) goes through the job grain like a single create.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed partial class JobBatchGrain(
     IServiceProvider services,
     IOptions<SchedulerOptions> options,

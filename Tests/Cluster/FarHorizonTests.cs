@@ -92,7 +92,10 @@ public sealed class FarHorizonTests(FarHorizonFixture fixture)
         Assert.Equal(43, progress.Max());
         // The far ones sleep in the wake index; none of them was activated.
         Assert.Equal(40, await IndexedAsync(far.Select(j => j.Id)));
-        Assert.True(Activated() - activatedBefore <= 1, $"{Activated() - activatedBefore} job activations during a bulk creation of 40 far jobs and 1 near one");
+        // Through job grains, the 40 far jobs would have meant 40 activations. Allowed: the near one, and a few late
+        // messages of earlier tests' deleted jobs (an outcome report activates a deleted job, which then has nothing to do).
+        var activated = Activated() - activatedBefore;
+        Assert.True(activated <= 5, $"{activated} job activations during a bulk creation of 40 far jobs and 1 near one");
         var listed = await _scheduler.ListAsync(new JobQuery { IdPrefix = prefix, Limit = 100 });
         Assert.Equal(41, listed.Items.Count);
         Assert.Null(await _scheduler.GetAsync(badCron.Id));
