@@ -62,7 +62,7 @@ public sealed partial class JobBatchGrain(
             }
             var state = JobGrain.NewState(definition, now);
             var next = state.Status == JobStatus.Scheduled ? ScheduleCalculator.Compile(definition.Schedule, now).NextAfter(state.DispatchedThrough) : null;
-            if (next is { } due && JobGrain.FarWakeAt(due, now, _options) is { } wakeAt) far.Add((i, state, wakeAt));
+            if (next is { } due && JobGrain.FarWakeAt(due - _options.DispatchLead, now, _options) is { } wakeAt) far.Add((i, state, wakeAt));
             else viaGrain.Add(i);
         }
 

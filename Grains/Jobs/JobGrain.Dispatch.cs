@@ -52,7 +52,8 @@ public sealed partial class JobGrain
     private IGrainTimer? _redeliveryTimer;
     private DateTimeOffset _lastRedelivery = DateTimeOffset.MinValue;
     private bool _handedOff;
-    private bool _registeringSafetyNets;
+    // The registration of the near horizon's safety nets (reminder, registry record) in flight, if any.
+    private Task? _safetyNets;
 
     /// <inheritdoc />
     public Task WakeAsync(long armToken)
@@ -80,9 +81,16 @@ public sealed partial class JobGrain
             DeactivateOnIdle();
             return Task.CompletedTask;
         }
+        if (_fenced) return Task.CompletedTask;
+        return DueCoreAsync();
+    }
+
+    private async Task DueCoreAsync()
+    {
         // A live wheel entry means this activation is on track (the wake index or a safety net only confirms it).
-        if (_fenced || _wheelEntry is { IsCancelled: false, IsExpired: false }) return Task.CompletedTask;
-        return DispatchAndRearmAsync();
+        if (_wheelEntry is not { IsCancelled: false, IsExpired: false }) await DispatchAndRearmAsync();
+        // The index forgets the job when this returns: something durable must know it first.
+        await EnsureSafetyNetsAsync();
     }
 
     private void LoadSchedule()
@@ -363,12 +371,12 @@ public sealed partial class JobGrain
         var dispatchAt = next - _options.DispatchLead;
         if (_retryDispatchAt is { } retryAt && retryAt > dispatchAt) dispatchAt = retryAt;
         _retryDispatchAt = null;
-        if (FarWakeAt(dispatchAt + _options.DispatchLead, now, _options) is not { } wakeAt)
+        if (FarWakeAt(dispatchAt, now, _options) is not { } wakeAt)
         {
             ScheduleWake(dispatchAt);
             // Near: a reminder ticking every period is a safety net, and the registry record lets failover find the job.
             // Neither is needed for this dispatch, so neither holds it up (a job woken by failover fires first).
-            if ((!_reminderRegistered || !_registered) && !_registeringSafetyNets) _ = RegisterSafetyNetsAsync(now);
+            if ((!_reminderRegistered || !_registered) && _safetyNets is not { IsCompleted: false }) _safetyNets = RegisterSafetyNetsAsync(now);
             return false;
         }
 
@@ -478,7 +486,6 @@ public sealed partial class JobGrain
 
     private async Task RegisterSafetyNetsAsync(DateTimeOffset now)
     {
-        _registeringSafetyNets = true;
         try
         {
             if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
@@ -488,10 +495,18 @@ public sealed partial class JobGrain
         {
             LogRegisterFailed(_logger, ex, JobId);
         }
-        finally
-        {
-            _registeringSafetyNets = false;
-        }
+    }
+
+    // A caller that hands the job over (a create, the wake index) waits until something durable will wake the job if
+    // its silo dies: the registry record or the reminder. Without either it throws, and the caller keeps its own record
+    // (the wake index tries again; a create reports the failure, and the job's stored state stays).
+    private async Task EnsureSafetyNetsAsync()
+    {
+        if (!Exists || _state.State.Status != JobStatus.Scheduled || _wheelEntry is not { IsCancelled: false, IsExpired: false }) return;
+        if (_safetyNets is { } pending) await pending;
+        if (!_registered && !_reminderRegistered) await RegisterSafetyNetsAsync(_time.GetUtcNow());
+        if (!_registered && !_reminderRegistered)
+            throw new InvalidOperationException($"Job '{JobId}' is armed but neither its registry record nor its reminder could be stored.");
     }
 
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(JobId));

@@ -239,6 +239,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private async Task ArmAndMaybeGoIdleAsync()
     {
         if (await ArmAsync()) GoIdle();
+        else await EnsureSafetyNetsAsync(); // the caller's request returns once the job would survive its silo
     }
 
     private Task IndexAsync()
@@ -307,12 +308,9 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     };
 
     /// <summary>
-    /// When the wake index must wake a job whose next occurrence is <paramref name="next"/>, or null when it is near
-    /// (its dispatch time within <see cref="SchedulerOptions.NearHorizon"/>): half the near horizon before dispatching.
+    /// When the wake index must wake a job that dispatches next at <paramref name="dispatchAt"/>, or null when that is
+    /// near (within <see cref="SchedulerOptions.NearHorizon"/>): half the near horizon before dispatching.
     /// </summary>
-    internal static DateTimeOffset? FarWakeAt(DateTimeOffset next, DateTimeOffset now, SchedulerOptions options)
-    {
-        var dispatchAt = next - options.DispatchLead;
-        return dispatchAt - now <= options.NearHorizon ? null : dispatchAt - options.NearHorizon / 2;
-    }
+    internal static DateTimeOffset? FarWakeAt(DateTimeOffset dispatchAt, DateTimeOffset now, SchedulerOptions options) =>
+        dispatchAt - now <= options.NearHorizon ? null : dispatchAt - options.NearHorizon / 2;
 }

@@ -81,9 +81,10 @@ public sealed class SchedulingTests(ClusterFixture fixture)
         await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(interval), payload: "old"));
         var first = (await Recorder.WaitForCountAsync(id, 1))[0];
 
-        // The next occurrence was handed to its worker a lead (500 ms) before it; update 200 ms before it is due.
+        // The next occurrence was handed to its worker a lead (500 ms) or more before it (a wake dispatches the next
+        // 2 s); update 400 ms before it is due, which leaves a loaded machine time for the update to return before it.
         var nextDue = first.ScheduledAt + interval;
-        var wait = nextDue - TimeSpan.FromMilliseconds(200) - DateTimeOffset.UtcNow;
+        var wait = nextDue - TimeSpan.FromMilliseconds(400) - DateTimeOffset.UtcNow;
         Assert.True(wait > TimeSpan.Zero, "the test started too late to act inside the lead window");
         await Task.Delay(wait);
         var info = await _scheduler.UpdateAsync(Job(id, ScheduleSpec.Every(interval), payload: "new"));
