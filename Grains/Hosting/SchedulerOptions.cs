@@ -46,7 +46,8 @@ public sealed class SchedulerOptions
     /// <summary>
     /// An occurrence whose final outcome has not come back this long after its instant is sent again, straight to its
     /// worker (which drops it if it already has it): what a stream stall or a lost worker would otherwise delay or lose
-    /// runs at most about this late. Default 2 s.
+    /// runs at most about this late (up to one and a half times it: a job wake planned within half of it after the
+    /// overdue point serves the redelivery too). Default 2 s.
     /// </summary>
     public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromSeconds(2);
 

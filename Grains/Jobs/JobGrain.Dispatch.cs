@@ -183,10 +183,13 @@ public sealed partial class JobGrain
         return dueAt > notBefore ? dueAt : notBefore;
     }
 
-    // Arms the wheel at `at`, or earlier if an unfinished occurrence becomes overdue before then.
+    // Arms the wheel at `at`, or earlier if an unfinished occurrence becomes overdue well before then. A wake planned
+    // within half of RedeliverAfter after the overdue point serves the redelivery too: it is a safety net, and a wake
+    // of its own would fall on another occurrence's instant (RedeliverAfter past an instant, for a job firing every
+    // second), where thousands of jobs woken at once delay that instant's starts (p50 6 → 56 ms, 10,000 jobs on the second).
     private void ScheduleWake(DateTimeOffset at)
     {
-        if (RedeliveryDueAt() is { } redeliverAt && redeliverAt < at) at = redeliverAt;
+        if (RedeliveryDueAt() is { } redeliverAt && redeliverAt + _options.RedeliverAfter / 2 < at) at = redeliverAt;
         _wheelEntry = _wheel.Schedule(at, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
     }
 
