@@ -20,10 +20,13 @@ public sealed class LatencyRecorder
     private long _duplicates;
     private long _early;
     private long _total;
+    // Worst lateness (µs) per second of the window, by scheduled second: shows whether a tail is spread out or one stall.
+    private long[] _worstPerSecond = [];
 
     /// <summary>Only occurrences scheduled inside [from, to) are counted.</summary>
     public void SetWindow(DateTimeOffset from, DateTimeOffset to)
     {
+        _worstPerSecond = new long[Math.Max(1, (int)Math.Ceiling((to - from).TotalSeconds))];
         Volatile.Write(ref _windowToTicks, to.UtcTicks);
         Volatile.Write(ref _windowFromTicks, from.UtcTicks);
     }
@@ -50,7 +53,15 @@ public sealed class LatencyRecorder
             Interlocked.Increment(ref _early);
             lateTicks = 0;
         }
-        _lateness.RecordValue(Math.Max(1, lateTicks / 10)); // microseconds
+        var micros = Math.Max(1, lateTicks / 10);
+        _lateness.RecordValue(micros);
+        var worst = _worstPerSecond;
+        var second = (int)((scheduled - Volatile.Read(ref _windowFromTicks)) / TimeSpan.TicksPerSecond);
+        if ((uint)second < (uint)worst.Length)
+        {
+            long seen;
+            while (micros > (seen = Volatile.Read(ref worst[second])) && Interlocked.CompareExchange(ref worst[second], micros, seen) != seen) { }
+        }
     }
 
     /// <summary>Runs reported in total, inside the window or not.</summary>
@@ -70,6 +81,11 @@ public sealed class LatencyRecorder
 
     /// <summary>Largest lateness in milliseconds.</summary>
     public double MaxLatenessMs => _lateness.TotalCount == 0 ? double.NaN : _lateness.GetMaxValue() / 1000.0;
+
+    /// <summary>The <paramref name="count"/> seconds of the window with the latest start, as "+Ns: ms" (offset from the window's start).</summary>
+    public string WorstSeconds(int count) => string.Join(", ", _worstPerSecond
+        .Select((micros, second) => (micros, second)).OrderByDescending(w => w.micros).Take(count)
+        .Select(w => $"+{w.second}s: {w.micros / 1000.0:0.0} ms"));
 
     /// <summary>Lateness distribution: (percentile, ms) pairs for plotting.</summary>
     public IReadOnlyList<LatencyPoint> Distribution()

@@ -57,6 +57,7 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         _pausePercent = (GC.GetTotalPauseDuration() - pauseFrom).TotalSeconds / options.Duration.TotalSeconds * 100;
         // Late runs of occurrences inside the window still count; give them a grace period.
         await WaitUntilAsync(to + TimeSpan.FromSeconds(2), ct);
+        log.WriteLine($"  worst seconds: {_recorder.WorstSeconds(5)}");
 
         var due = list.Sum(j => j.DueBetween(from, to));
         return Result(jobs, options.Duration.TotalSeconds, due, cpu, createRate);
