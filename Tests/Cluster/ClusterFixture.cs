@@ -6,7 +6,7 @@ using Xunit;
 namespace OrleansScheduler.Tests.Cluster;
 
 /// <summary>A real two-silo in-process cluster with the scheduler, in-memory store and the test handlers.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     /// <summary>Lead used by the test cluster: long enough that a test can act inside it reliably.</summary>
     public static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(500);
@@ -17,13 +17,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Scheduler options of every silo; a derived fixture may change more of them.</summary>
+    protected virtual void Configure(SchedulerOptions options) => options.DispatchLead = Lead;
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
         var recorder = Recorder;
         builder.ConfigureSilo((_, silo) => silo
-            .AddJobScheduler(o => o.DispatchLead = Lead)
+            .AddJobScheduler(Configure)
             .UseInMemoryJobStore()
             .AddJobHandler("record", new RecordingHandler(recorder))
             .AddJobHandler("fail", new FailingHandler(recorder))

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Client;
 using OrleansScheduler.Grains;
@@ -13,33 +12,15 @@ namespace OrleansScheduler.Tests.Cluster;
 /// A two-silo cluster whose near horizon is 2 s, so that a job a few seconds away is "far": it sleeps in the wake index
 /// (no activation, no reminder) and is woken shortly before it is due.
 /// </summary>
-public sealed class FarHorizonFixture : IAsyncLifetime
+public sealed class FarHorizonFixture : ClusterFixture
 {
     public static readonly TimeSpan NearHorizon = TimeSpan.FromSeconds(2);
 
-    public ExecutionRecorder Recorder { get; } = new();
-
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override void Configure(SchedulerOptions options)
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        var recorder = Recorder;
-        builder.ConfigureSilo((_, silo) => silo
-            .AddJobScheduler(o =>
-            {
-                o.DispatchLead = TimeSpan.FromMilliseconds(500);
-                o.NearHorizon = NearHorizon;
-            })
-            .UseInMemoryJobStore()
-            .AddJobHandler("record", new RecordingHandler(recorder)));
-        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        base.Configure(options);
+        options.NearHorizon = NearHorizon;
     }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]
