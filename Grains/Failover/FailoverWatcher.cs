@@ -122,15 +122,12 @@ internal sealed partial class FailoverWatcher(
         await _sweeping.WaitAsync(cancellationToken);
         try
         {
-            var buckets = new List<int>();
-            for (var bucket = me; bucket < JobRegistry.BucketCount; bucket += active.Length) buckets.Add(bucket);
+            var buckets = Share(me, active.Length, JobRegistry.BucketCount);
             var found = await Task.WhenAll(buckets.Select(bucket =>
                 WithRetriesAsync(() => grains.GetGrain<IJobRegistryGrain>(bucket).OrphansAsync(active), cancellationToken)));
             // The wake-index buckets of this share come back at once too (their timers wake the far jobs), not at their
             // next reminder tick.
-            var indexBuckets = new List<int>();
-            for (var bucket = me; bucket < JobWakeIndex.BucketCount; bucket += active.Length) indexBuckets.Add(bucket);
-            await Task.WhenAll(indexBuckets.Select(bucket =>
+            await Task.WhenAll(Share(me, active.Length, JobWakeIndex.BucketCount).Select(bucket =>
                 WithRetriesAsync(() => grains.GetGrain<IJobWakeIndexGrain>(bucket).DescribeAsync(), cancellationToken)));
             var orphans = found.Where(f => f is not null).SelectMany(f => f!).ToList();
             if (orphans.Count == 0) return;
@@ -147,6 +144,14 @@ internal sealed partial class FailoverWatcher(
         {
             _sweeping.Release();
         }
+    }
+
+    // This silo's share of `count` buckets: every `members`-th one from its place among the active silos.
+    private static List<int> Share(int me, int members, int count)
+    {
+        var share = new List<int>();
+        for (var bucket = me; bucket < count; bucket += members) share.Add(bucket);
+        return share;
     }
 
     // Calls into a cluster that is changing: a grain whose directory entry still names the dead silo answers only once

@@ -26,9 +26,10 @@ public sealed partial class JobGrain
     // Whether this activation knows the (near safety-net) reminder's state, and whether one is registered.
     private bool _reminderKnown;
     private bool _reminderRegistered;
-    // The wake time this activation stored in the far-horizon wake index; whether the job is in it (null: not known).
+    // The wake time this activation stored in the far-horizon wake index (null: none stored), and whether it knows the
+    // job is not in the index (so that leaving it costs no call).
     private DateTimeOffset? _indexedWakeAt;
-    private bool? _inWakeIndex;
+    private bool _notInWakeIndex;
     // After a failed dispatch the next attempt waits a little instead of spinning on a wheel entry in the past.
     private static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CompletionDelay = TimeSpan.FromSeconds(1);
@@ -385,11 +386,11 @@ public sealed partial class JobGrain
 
         // Far: an entry in the wake index, which wakes the job shortly before the dispatch time; the activation may go.
         // The safety-net reminder of the near horizon goes once the entry is stored.
-        if (_inWakeIndex != true || _indexedWakeAt != wakeAt)
+        if (_indexedWakeAt != wakeAt)
         {
             await WakeIndex.SetAsync(JobId, wakeAt);
             _indexedWakeAt = wakeAt;
-            _inWakeIndex = true;
+            _notInWakeIndex = false;
         }
         await UnregisterReminderAsync();
         // It stays until what it dispatched has reported back.
@@ -426,9 +427,9 @@ public sealed partial class JobGrain
     // Off the wake index (paused, completed, deleted), unless this activation knows it is not in it.
     private async Task LeaveWakeIndexAsync()
     {
-        if (_inWakeIndex == false) return;
+        if (_notInWakeIndex) return;
         await WakeIndex.RemoveAsync(JobId);
-        _inWakeIndex = false;
+        _notInWakeIndex = true;
         _indexedWakeAt = null;
     }
 

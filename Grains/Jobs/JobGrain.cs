@@ -242,10 +242,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         else await EnsureSafetyNetsAsync(); // the caller's request returns once the job would survive its silo
     }
 
-    private Task IndexAsync()
-    {
-        return GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).UpsertAsync(Summary(_state.State));
-    }
+    private Task IndexAsync() => GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).UpsertAsync(Summary(_state.State));
 
     private JobInfo Info()
     {
