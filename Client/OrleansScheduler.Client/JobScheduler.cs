@@ -68,7 +68,7 @@ public sealed class JobScheduler : IJobScheduler
 
         int created = 0, unchanged = 0, updated = 0, handled = total - valid.Count;
         var batcher = _client.GetGrain<IJobBatchGrain>(0);
-        // A few batches in flight keep every silo's batch workers busy without flooding the cluster.
+        // Several batches in flight keep the batch grains busy (each waits on the store and the index) without flooding the cluster.
         await Parallel.ForEachAsync(valid.Chunk(IJobBatchGrain.MaxBatch),
             new ParallelOptions { MaxDegreeOfParallelism = BulkBatchesInFlight, CancellationToken = cancellationToken },
             async (batch, ct) =>

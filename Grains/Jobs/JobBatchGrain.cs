@@ -50,9 +50,7 @@ public sealed partial class JobBatchGrain(
             try
             {
                 if (definition is null) throw new JobValidationException("Definition", "must not be null");
-                JobDefinitionValidator.Validate(definition, now);
-                if (!handlers.Contains(definition.Handler))
-                    throw new JobValidationException(nameof(JobDefinition.Handler), $"no handler named '{definition.Handler}' is registered; registered handlers: {string.Join(", ", handlers.Names)}.");
+                JobGrain.Validate(definition, now, handlers);
                 if (!ids.Add(definition.Id)) throw new JobValidationException(nameof(JobDefinition.Id), $"'{definition.Id}' appears more than once in this batch.");
             }
             catch (JobValidationException ex)

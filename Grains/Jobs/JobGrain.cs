@@ -187,12 +187,15 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         return true;
     }
 
-    private void Validate(JobDefinition definition, DateTimeOffset now)
+    private void Validate(JobDefinition definition, DateTimeOffset now) => Validate(definition, now, _handlers);
+
+    /// <summary>What every create and update checks: the definition itself, and that its handler is registered here.</summary>
+    internal static void Validate(JobDefinition definition, DateTimeOffset now, HandlerCatalog handlers)
     {
         JobDefinitionValidator.Validate(definition, now);
-        if (!_handlers.Contains(definition.Handler))
+        if (!handlers.Contains(definition.Handler))
             throw new JobValidationException(nameof(JobDefinition.Handler),
-                $"no handler named '{definition.Handler}' is registered; registered handlers: {string.Join(", ", _handlers.Names)}.");
+                $"no handler named '{definition.Handler}' is registered; registered handlers: {string.Join(", ", handlers.Names)}.");
     }
 
     private void EnsureExists()
