@@ -36,10 +36,13 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>A worker reports how an attempt ended.</summary>
     [OneWay, Alias("ReportOutcome")] Task ReportOutcomeAsync(ExecutionOutcome outcome);
 
+    /// <summary>The worker holding the job's lease reports progress and outcomes (every few seconds).</summary>
+    [OneWay, Alias("ReportLease")] Task ReportLeaseAsync(LeaseReport report);
+
     /// <summary>Makes sure the job has an activation, armed from its stored state (failover and hand-over wake jobs so).</summary>
     [Alias("Ping")] Task PingAsync();
 
-    /// <summary>A silo left or joined: dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
+    /// <summary>A silo left or joined: grant the lease again and dispatch again what has not finished, with the same ids (workers drop what they already hold).</summary>
     [OneWay, Alias("Redeliver")] Task RedeliverAsync();
 
     /// <summary>A worker was handed an occurrence again that had already finished there: it counts as finished.</summary>

@@ -14,4 +14,13 @@ public interface IWorkerGrain : IGrainWithIntegerKey
 
     /// <summary>Drops every held or later-arriving execution of <paramref name="jobId"/> older than <paramref name="minVersion"/>.</summary>
     [Alias("Revoke")] Task RevokeAsync(string jobId, long minVersion);
+
+    /// <summary>
+    /// Takes or extends the lease of a recurring job: this worker's silo fires its occurrences itself until the lease
+    /// runs out. A grant of an older version than the one held is ignored; a newer one replaces it.
+    /// </summary>
+    [Alias("Lease")] Task LeaseAsync(JobLease lease);
+
+    /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing), taken now instead of at the next report.</summary>
+    [Alias("Collect")] Task<LeaseReport?> CollectAsync(string jobId);
 }

@@ -73,6 +73,12 @@ public sealed partial class ExecutionDispatcher
     /// <summary>Sends executions straight to the worker of <paramref name="partition"/> (already due: no stream hop).</summary>
     public Task DeliverNowAsync(int partition, ExecutionBatch batch) => _grains.GetGrain<IWorkerGrain>(partition).DeliverAsync(batch);
 
+    /// <summary>Grants or extends a job's lease at the worker of <paramref name="partition"/>.</summary>
+    public Task LeaseAsync(int partition, JobLease lease) => _grains.GetGrain<IWorkerGrain>(partition).LeaseAsync(lease);
+
+    /// <summary>Takes what the lease of <paramref name="jobId"/> has not reported yet from the worker of <paramref name="partition"/>.</summary>
+    public Task<LeaseReport?> CollectAsync(int partition, string jobId) => _grains.GetGrain<IWorkerGrain>(partition).CollectAsync(jobId);
+
     /// <summary>Tells the worker of <paramref name="partition"/> to drop executions of <paramref name="jobId"/> older than <paramref name="minVersion"/>.</summary>
     public Task RevokeAsync(int partition, string jobId, long minVersion) =>
         _grains.GetGrain<IWorkerGrain>(partition).RevokeAsync(jobId, minVersion);

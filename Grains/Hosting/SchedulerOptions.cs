@@ -31,6 +31,22 @@ public sealed class SchedulerOptions
     public TimeSpan NearHorizon { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How far ahead a recurring job that fires at least twice in this span leases its schedule to its worker, which
+    /// then fires the occurrences itself on its silo's wheel and reports back every <see cref="LeaseReportInterval"/>:
+    /// the job grain is touched a few times per lease instead of twice per occurrence (no stream hop, no call per
+    /// occurrence). The job renews the lease when half of it is left. At most <see cref="NearHorizon"/> is used.
+    /// Zero turns leases off: every occurrence is dispatched by its job. Default 30 s.
+    /// </summary>
+    public TimeSpan LeaseLength { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often a worker reports a lease's progress and outcomes to its job (history, counters, the resume point the
+    /// job stores). If the worker's silo dies, the occurrences it ran since its last report are run again on a
+    /// survivor (same <c>ExecutionId</c>s), so this bounds that part of the redelivery window. Default 5 s.
+    /// </summary>
+    public TimeSpan LeaseReportInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The dispatched-through watermark is persisted when it has moved this far ahead of the stored one, so a fast
     /// job writes once per block instead of once per occurrence. After a crash at most this window is redelivered
     /// (same ExecutionIds). Default 5 s; zero persists every dispatch.

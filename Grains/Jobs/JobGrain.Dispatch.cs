@@ -112,6 +112,7 @@ public sealed partial class JobGrain
         _inFlight.Clear();
         _unacked.Clear();
         _owns = false;
+        _leaseUntil = null;
     }
 
     private DateTimeOffset? NextOccurrence()
@@ -138,6 +139,7 @@ public sealed partial class JobGrain
         {
             await RedeliverOverdueAsync();
             await DispatchDueAsync();
+            await LeaseAheadAsync();
         }
         if (_fenced) return;
         // Only after a wake: a far job goes idle until its reminder. (On activation or a caller's request it must not,
@@ -322,8 +324,9 @@ public sealed partial class JobGrain
         while (_inFlight.TryPeek(out var due) && due <= now) _inFlight.Dequeue();
         // Outcomes of the old version no longer hold the resume point: what was taken back will never report.
         _unacked.Clear();
-        if (_inFlight.Count > 0 || _state.State.Version > 1)
+        if (_inFlight.Count > 0 || _leaseUntil is not null || _state.State.Version > 1)
             await _dispatcher.RevokeAsync(_partition, JobId, newVersion);
+        EndLease(now);
         if (_inFlight.Count > 0)
         {
             _dispatchedCount -= _inFlight.Count;
@@ -354,6 +357,12 @@ public sealed partial class JobGrain
                 ScheduleWake(_inFlight.Max() + CompletionDelay);
                 return false;
             }
+            // Leased occurrences still out: the worker's next report (or a collection) tells when they are done.
+            if (LeaseOutstanding)
+            {
+                ScheduleWake(_time.GetUtcNow() + _options.LeaseReportInterval);
+                return false;
+            }
             // Done only once every occurrence has reported back (or been given up on), so a lost one is still sent again.
             ResumePoint(_time.GetUtcNow());
             if (RedeliveryDueAt() is { } redeliverAt)
@@ -363,6 +372,7 @@ public sealed partial class JobGrain
             }
             state.Status = JobStatus.Completed;
             state.UpdatedAt = _time.GetUtcNow();
+            _leaseUntil = null;
             await WriteAsync();
             LogCompleted(_logger, JobId, _dispatchedCount);
             await IndexAsync();
@@ -373,6 +383,8 @@ public sealed partial class JobGrain
 
         var now = _time.GetUtcNow();
         var dispatchAt = next - _options.DispatchLead;
+        // A lease is renewed when half of it is left (its occurrences are the worker's to fire meanwhile).
+        if (LeaseRenewAt is { } renewAt && renewAt > now && renewAt < dispatchAt) dispatchAt = renewAt;
         if (_retryDispatchAt is { } retryAt && retryAt > dispatchAt) dispatchAt = retryAt;
         _retryDispatchAt = null;
         if (FarWakeAt(dispatchAt, now, _options) is not { } wakeAt)
@@ -447,6 +459,7 @@ public sealed partial class JobGrain
         (state.DispatchedThrough, state.DispatchedCount) = ResumePoint(now);
         // Reserve what the next wakes will dispatch: a write per block, not per wake.
         var reserve = now + _options.DispatchLead + _options.DispatchWindow + _options.WatermarkBlock;
+        if (_leaseUntil is { } leaseUntil && leaseUntil > reserve) reserve = leaseUntil;
         if (reserve > state.ReservedThrough) state.ReservedThrough = reserve;
         await _state.WriteStateAsync();
         _owns = true;
@@ -472,8 +485,12 @@ public sealed partial class JobGrain
         var stale = 0;
         while (stale < _unacked.Count && _unacked[stale] < forgetBefore) stale++;
         if (stale > 0) _unacked.RemoveRange(0, stale);
-        if (_unacked.Count == 0) return (_dispatchedThrough, _dispatchedCount);
-        return (new DateTimeOffset(_unacked[0] - 1, TimeSpan.Zero), _dispatchedCount - _unacked.Count);
+        // While a lease fires the job, its occurrences have finished as far as the worker last reported.
+        var (through, count) = _leaseUntil is null ? (_dispatchedThrough, _dispatchedCount) : (_leaseFinishedThrough, _leaseFinishedCount);
+        if (_unacked.Count == 0) return (through, count);
+        var oldest = new DateTimeOffset(_unacked[0] - 1, TimeSpan.Zero);
+        if (oldest >= through) return (through, count);
+        return (oldest, (_leaseUntil is null ? _dispatchedCount : _leaseStartCount) - _unacked.Count);
     }
 
     private bool ProgressChanged()
@@ -546,11 +563,13 @@ public sealed partial class JobGrain
     /// <inheritdoc />
     public async Task RedeliverAsync()
     {
-        if (!Exists || _fenced || _unacked.Count == 0 || _state.State.Status != JobStatus.Scheduled) return;
+        if (!Exists || _fenced || _state.State.Status != JobStatus.Scheduled || (_unacked.Count == 0 && _leaseUntil is null)) return;
         var count = _unacked.Count;
         try
         {
-            await SendAgainAsync(count);
+            // The lease goes to wherever the partition's worker lives now (a no-op where it already is).
+            if (_leaseUntil is not null) await GrantLeaseAsync();
+            if (count > 0) await SendAgainAsync(count);
             _redeliveryAttempts = 0;
             LogRedelivered(_logger, JobId, count);
         }

@@ -46,4 +46,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} sent {Count} executions again that had not reported back in time")]
     private static partial void LogRedeliveredOverdue(ILogger logger, string jobId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: granting its lease to its worker failed; it dispatches itself until the next try")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception exception, string jobId);
 }

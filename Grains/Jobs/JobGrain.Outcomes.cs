@@ -15,17 +15,28 @@ public sealed partial class JobGrain
     {
         if (!Exists || outcome.JobVersion > _state.State.Version) return Task.CompletedTask;
         if (outcome.IsFinal && !outcome.Manual && outcome.JobVersion == _state.State.Version) Acknowledge(outcome.ScheduledAt);
-        var state = _history.State;
-        if (_options.HistorySize > 0)
-        {
-            state.History.Add(outcome);
-            if (state.History.Count > _options.HistorySize) state.History.RemoveRange(0, state.History.Count - _options.HistorySize);
-        }
+        AddToHistory(outcome);
         if (outcome.IsFinal)
         {
-            if (outcome.Status == ExecutionStatus.Succeeded) state.Succeeded++;
-            else state.Failed++;
+            if (outcome.Status == ExecutionStatus.Succeeded) _history.State.Succeeded++;
+            else _history.State.Failed++;
         }
+        MarkHistoryDirty();
+        _events.Publish(outcome);
+        return Task.CompletedTask;
+    }
+
+    private void AddToHistory(ExecutionOutcome outcome)
+    {
+        if (_options.HistorySize <= 0) return;
+        var history = _history.State.History;
+        history.Add(outcome);
+        if (history.Count > _options.HistorySize) history.RemoveRange(0, history.Count - _options.HistorySize);
+    }
+
+    // History and counters changed: written after the flush delay (one write covers every change meanwhile).
+    private void MarkHistoryDirty()
+    {
         _historyDirty = true;
         _flushTimer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions
         {
@@ -33,22 +44,19 @@ public sealed partial class JobGrain
             Period = Timeout.InfiniteTimeSpan,
             KeepAlive = false,
         });
-
-        _events.Publish(outcome);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ExecutionOutcome>> GetHistoryAsync(int limit)
+    public async Task<IReadOnlyList<ExecutionOutcome>> GetHistoryAsync(int limit)
     {
         if (!Exists)
         {
             DeactivateOnIdle();
             throw new Errors.JobNotFoundException(JobId);
         }
+        await CollectLeaseAsync();
         var history = _history.State.History;
-        IReadOnlyList<ExecutionOutcome> newestFirst = history.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToList();
-        return Task.FromResult(newestFirst);
+        return history.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToList();
     }
 
     private async Task FlushAsync()

@@ -127,10 +127,15 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public Task<JobInfo?> GetAsync()
+    public async Task<JobInfo?> GetAsync()
     {
-        if (!Exists) DeactivateOnIdle();
-        return Task.FromResult(Exists ? Info() : null);
+        if (!Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+        await CollectLeaseAsync();
+        return Info();
     }
 
     /// <inheritdoc />
@@ -172,6 +177,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         var version = _state.State.Version + 1;
         CancelWheelEntry();
         _unacked.Clear();
+        _leaseUntil = null;
         await _dispatcher.RevokeAsync(_partition, JobId, version);
         await UnregisterReminderAsync();
         await LeaveWakeIndexAsync();
@@ -250,6 +256,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private JobInfo Info()
     {
         var state = _state.State;
+        var (next, count) = Progress();
         return new JobInfo
         {
             Definition = state.Definition!,
@@ -257,8 +264,8 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
             Status = state.Status,
             CreatedAt = state.CreatedAt,
             UpdatedAt = state.UpdatedAt,
-            NextDueAt = state.Status == JobStatus.Scheduled ? NextOccurrence() : null,
-            DispatchedCount = _dispatchedCount,
+            NextDueAt = state.Status == JobStatus.Scheduled ? next : null,
+            DispatchedCount = count,
             SucceededCount = _history.State.Succeeded,
             FailedCount = _history.State.Failed,
             LastOutcome = _history.State.History.Count > 0 ? _history.State.History[^1] : null,

@@ -18,6 +18,14 @@ public interface ITimingWheel
     /// <returns>A handle that can cancel the entry and tells whether it expired.</returns>
     WheelTimeout Schedule(DateTimeOffset dueAt, IWheelItem item);
 
+    /// <summary>
+    /// Schedules an entry whose item has fired (<see cref="WheelTimeout.IsExpired"/>) again, due at
+    /// <paramref name="dueAt"/>, reusing the entry: a timer that re-arms itself after each expiry allocates nothing.
+    /// Only its owner may call it, and not while another call for the same entry runs. Thread-safe otherwise.
+    /// </summary>
+    /// <returns>False when the entry had not expired (pending or cancelled) or the wheel is stopping: nothing scheduled.</returns>
+    bool Reschedule(WheelTimeout timeout, DateTimeOffset dueAt);
+
     /// <summary>Live entries: scheduled, neither expired nor cancelled (approximate while other threads schedule).</summary>
     int Count { get; }
 }

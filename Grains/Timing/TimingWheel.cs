@@ -109,6 +109,28 @@ public sealed class TimingWheel<T>
         return entry;
     }
 
+    /// <summary>
+    /// Schedules an entry of this wheel that has expired again, for <paramref name="dueTicks"/>: the same object, so a
+    /// recurring timer allocates nothing per round (and long-lived entries give the garbage collector no young objects
+    /// to trace).
+    /// </summary>
+    /// <exception cref="ArgumentException">The entry belongs to another wheel.</exception>
+    /// <exception cref="InvalidOperationException">The entry has not expired (it is pending or was cancelled).</exception>
+    public WheelEntry<T> Reschedule(WheelEntry<T> entry, long dueTicks)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!ReferenceEquals(entry.Owner, this)) throw new ArgumentException("entry was scheduled on another TimingWheel.", nameof(entry));
+        if (!entry.IsExpired) throw new InvalidOperationException($"only an expired entry can be scheduled again (this one is {entry.State}).");
+        entry.DueTicks = dueTicks;
+        entry.Tick = Math.Max(TickOf(dueTicks), _current);
+        entry.Sequence = _sequence++;
+        entry.State = WheelEntryState.Pending;
+        entry.Previous = entry.Next = null;
+        Insert(entry);
+        Count++;
+        return entry;
+    }
+
     /// <summary>Cancels a pending entry of this wheel in O(1).</summary>
     /// <returns>True when this call cancelled the entry; false when it had already expired or been cancelled.</returns>
     /// <exception cref="ArgumentException">The entry belongs to another wheel.</exception>

@@ -89,18 +89,35 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         }
 
         var timeout = new WheelTimeout(dueAt, item, _onCancelled);
+        Enqueue(timeout);
+        return timeout;
+    }
+
+    /// <inheritdoc />
+    public bool Reschedule(WheelTimeout timeout, DateTimeOffset dueAt)
+    {
+        ArgumentNullException.ThrowIfNull(timeout);
+        if (_disposed || !timeout.TryRearm(dueAt))
+        {
+            return false;
+        }
+
+        Enqueue(timeout);
+        return true;
+    }
+
+    private void Enqueue(WheelTimeout timeout)
+    {
         Interlocked.Increment(ref _count);
         _incoming.Enqueue(timeout);
         EnsureStarted();
 
         // Pairs with the driver's Exchange-then-IsEmpty: either it sees our entry or we see its new target.
         var target = Volatile.Read(ref _wakeTarget);
-        if (dueAt.UtcTicks < target && Interlocked.CompareExchange(ref _wakeTarget, long.MinValue, target) == target)
+        if (timeout.DueAt.UtcTicks < target && Interlocked.CompareExchange(ref _wakeTarget, long.MinValue, target) == target)
         {
             _wake.Set();
         }
-
-        return timeout;
     }
 
     /// <summary>Stops the driver thread (waits up to 2 s for it). Pending entries never fire. Safe to call twice.</summary>
@@ -224,7 +241,8 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         {
             if (!timeout.IsCancelled)
             {
-                timeout.Entry = wheel.Schedule(timeout.DueAt.UtcTicks, timeout);
+                var due = timeout.DueAt.UtcTicks;
+                timeout.Entry = timeout.Node = timeout.Node is { IsExpired: true } node ? wheel.Reschedule(node, due) : wheel.Schedule(due, timeout);
             }
         }
 

@@ -17,7 +17,7 @@ public sealed class WheelEntry<T>
     }
 
     /// <summary>The due time in UTC ticks (100 ns units), as scheduled.</summary>
-    public long DueTicks { get; }
+    public long DueTicks { get; internal set; }
 
     /// <summary>The payload returned by <see cref="TimingWheel{T}.Advance"/> when the entry expires.</summary>
     public T Item { get; }
@@ -37,7 +37,7 @@ public sealed class WheelEntry<T>
     internal long Tick { get; set; }
 
     /// <summary>Insertion order, to keep entries with equal due times first-in first-out.</summary>
-    internal long Sequence { get; }
+    internal long Sequence { get; set; }
 
     internal WheelEntryState State { get; set; }
 

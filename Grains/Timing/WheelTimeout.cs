@@ -23,8 +23,8 @@ public sealed class WheelTimeout
         _onCancelled = onCancelled;
     }
 
-    /// <summary>When the entry is due, as passed to <see cref="ITimingWheel.Schedule"/>.</summary>
-    public DateTimeOffset DueAt { get; }
+    /// <summary>When the entry is due, as passed to <see cref="ITimingWheel.Schedule"/> (or <see cref="ITimingWheel.Reschedule"/>).</summary>
+    public DateTimeOffset DueAt { get; private set; }
 
     /// <summary>The item fired when the entry expires.</summary>
     public IWheelItem Item { get; }
@@ -37,6 +37,9 @@ public sealed class WheelTimeout
 
     /// <summary>The driver-thread entry in the single-threaded wheel; null until the driver has taken it in.</summary>
     internal WheelEntry<WheelTimeout>? Entry { get; set; }
+
+    /// <summary>The driver's entry of the last scheduling, kept so that a rescheduling reuses it.</summary>
+    internal WheelEntry<WheelTimeout>? Node { get; set; }
 
     /// <summary>
     /// Cancels the entry if it has not expired yet. Thread-safe; the driver unlinks it lazily on its next wake.
@@ -51,6 +54,14 @@ public sealed class WheelTimeout
 
         _onCancelled?.Invoke(this);
         return true;
+    }
+
+    /// <summary>Makes an expired entry pending again, due at <paramref name="dueAt"/>; false unless it had expired.</summary>
+    internal bool TryRearm(DateTimeOffset dueAt)
+    {
+        if (Volatile.Read(ref _state) != Expired) return false;
+        DueAt = dueAt;
+        return Interlocked.CompareExchange(ref _state, Pending, Expired) == Expired;
     }
 
     /// <summary>Claims the entry for firing; false when it was cancelled (or already fired).</summary>

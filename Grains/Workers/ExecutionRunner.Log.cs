@@ -5,8 +5,8 @@ namespace OrleansScheduler.Grains.Workers;
 
 public sealed partial class ExecutionRunner
 {
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: job version {Version} is revoked (current {MinVersion})")]
-    private static partial void LogDroppedRevoked(ILogger logger, string executionId, long version, long minVersion);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {ExecutionId}: job version {Version} is revoked")]
+    private static partial void LogDroppedRevoked(ILogger logger, string executionId, long version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Executions of job {JobId} below version {MinVersion} are revoked")]
     private static partial void LogRevoked(ILogger logger, string jobId, long minVersion);

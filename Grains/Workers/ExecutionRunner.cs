@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Dispatch;
 using OrleansScheduler.Grains.Handlers;
 using OrleansScheduler.Grains.Hosting;
 using OrleansScheduler.Grains.Timing;
@@ -37,10 +38,12 @@ public sealed partial class ExecutionRunner : IDisposable
     private long _sequence;
     private int _running;
     private readonly RecentExecutions _seen = new(SeenMemory);
+    private readonly LeaseBook _leases;
 
     /// <summary>Creates the runner; one per silo.</summary>
     public ExecutionRunner(ITimingWheel wheel, TimeProvider time, IServiceProvider services, OutcomeReporter reporter,
-        ILocalSiloDetails silo, IOptions<SchedulerOptions> options, ILogger<ExecutionRunner> logger)
+        JobGrainReferences jobs, ExecutionEventPublisher events, ILocalSiloDetails silo, IOptions<SchedulerOptions> options,
+        ILogger<ExecutionRunner> logger)
     {
         _wheel = wheel;
         _time = time;
@@ -49,6 +52,38 @@ public sealed partial class ExecutionRunner : IDisposable
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
+        _leases = new LeaseBook(this, wheel, time, jobs, events, options.Value.LeaseReportInterval, options.Value.HistorySize, logger);
+    }
+
+    /// <summary>Leases this silo holds.</summary>
+    public int LeaseCount => _leases.Count;
+
+    /// <summary>Takes or extends a job's lease (see <see cref="JobLease"/>): this silo fires its occurrences until it runs out.</summary>
+    public bool Grant(JobLease lease)
+    {
+        if (IsRevoked(lease.JobId, lease.JobVersion)) return false;
+        return _leases.Grant(lease);
+    }
+
+    /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing).</summary>
+    public LeaseReport? Collect(string jobId) => _leases.Collect(jobId);
+
+    /// <summary>Ends the leases of <paramref name="partition"/>: its worker is leaving this silo.</summary>
+    public void DropLeases(int partition) => _leases.DropPartition(partition);
+
+    // A leased occurrence has come: it starts now, unless this silo already took it (the job dispatched it itself too,
+    // around a takeover), in which case the run already under way or done counts for the lease.
+    internal void StartLeased(LeasedSchedule lease, Execution.Execution execution)
+    {
+        switch (_seen.Add(execution, _time.GetUtcNow()))
+        {
+            case Delivery.New:
+                OnDue(new PendingExecution(this, execution));
+                break;
+            case Delivery.Done:
+                lease.Finished(execution.ScheduledAt);
+                break;
+        }
     }
 
     /// <summary>
@@ -114,17 +149,20 @@ public sealed partial class ExecutionRunner : IDisposable
             _revoked[jobId] = new Revocation(minimum, now);
             if (_revoked.Count > 1024) ForgetOldRevocations(now);
         }
+        _leases.Revoke(jobId, minVersion);
         LogRevoked(_logger, jobId, minVersion);
     }
 
     private bool IsRevoked(Execution.Execution execution)
     {
-        lock (_lock)
-        {
-            if (_revoked.Count == 0 || !_revoked.TryGetValue(execution.JobId, out var revocation) || execution.JobVersion >= revocation.MinVersion) return false;
-            LogDroppedRevoked(_logger, execution.ExecutionId, execution.JobVersion, revocation.MinVersion);
-            return true;
-        }
+        if (!IsRevoked(execution.JobId, execution.JobVersion)) return false;
+        LogDroppedRevoked(_logger, execution.ExecutionId, execution.JobVersion);
+        return true;
+    }
+
+    private bool IsRevoked(string jobId, long version)
+    {
+        lock (_lock) return _revoked.Count > 0 && _revoked.TryGetValue(jobId, out var revocation) && version < revocation.MinVersion;
     }
 
     // Executions of a revoked version are dispatched at most a lead ahead and held at most until due (or a retry's
@@ -261,12 +299,20 @@ public sealed partial class ExecutionRunner : IDisposable
         };
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
         if (isFinal && !execution.Manual) _seen.Finished(execution);
+        if (!execution.Manual && _leases.OwnerOf(execution) is { } lease)
+        {
+            // Leased: reported with the lease's next report; the event goes out now.
+            lease.Record(outcome);
+            _leases.Publish(outcome);
+            return;
+        }
         _reporter.Report(outcome);
     }
 
     /// <summary>Cancels running handlers (their outcome is <see cref="ExecutionStatus.Aborted"/>).</summary>
     public void Dispose()
     {
+        _leases.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
     }

@@ -28,6 +28,24 @@ public sealed class WorkerGrain(ExecutionRunner runner) : Grain, IWorkerGrain, I
     }
 
     /// <inheritdoc />
+    public Task LeaseAsync(JobLease lease)
+    {
+        runner.Grant(lease);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<LeaseReport?> CollectAsync(string jobId) => Task.FromResult(runner.Collect(jobId));
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Another activation of this partition will hold its leases: the jobs grant them again there.
+        runner.DropLeases((int)this.GetPrimaryKeyLong());
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<ExecutionBatch>().ResumeAsync(this);
 

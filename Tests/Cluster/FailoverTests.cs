@@ -29,7 +29,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         var recorder = _recorder;
         builder.ConfigureSilo((_, silo) => silo
-            .AddJobScheduler(o => o.DispatchLead = ClusterFixture.Lead)
+            .AddJobScheduler(o =>
+            {
+                o.DispatchLead = ClusterFixture.Lead;
+                // The takeover resumes past the reservation, which covers the lease: a short one keeps the test short.
+                o.LeaseLength = TimeSpan.FromSeconds(4);
+                o.LeaseReportInterval = TimeSpan.FromSeconds(1);
+            })
             .UseInMemoryJobStore()
             .AddJobHandler("record", new RecordingHandler(recorder)));
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));

@@ -39,6 +39,46 @@ public sealed class TimingWheelDriverTests : IDisposable
     }
 
     [Fact]
+    public async Task Reschedule_AfterExpiry_FiresAgainAtTheNewTime_AndOnlyAfterExpiry()
+    {
+        var fired = 0;
+        var item = new RecordingWheelItem(_time, () => Interlocked.Increment(ref fired));
+        var timeout = _driver.Schedule(_time.GetUtcNow().AddMilliseconds(10), item);
+        Assert.False(_driver.Reschedule(timeout, _time.GetUtcNow().AddMilliseconds(5))); // still pending: refused
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        await item.Fired.WaitAsync(Timeout);
+        Assert.True(timeout.IsExpired);
+
+        Assert.True(_driver.Reschedule(timeout, _time.GetUtcNow().AddMilliseconds(50)));
+        Assert.Equal(1, _driver.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(49));
+        await FlushAsync();
+        Assert.Equal(1, Volatile.Read(ref fired));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => Volatile.Read(ref fired) == 2);
+        Assert.True(timeout.IsExpired);
+        Assert.Equal(0, _driver.Count);
+
+        // Cancelled entries stay cancelled: a reschedule is refused and nothing fires.
+        Assert.True(_driver.Reschedule(timeout, _time.GetUtcNow().AddMilliseconds(20)));
+        Assert.True(timeout.Cancel());
+        Assert.False(_driver.Reschedule(timeout, _time.GetUtcNow().AddMilliseconds(30)));
+        _time.Advance(TimeSpan.FromMilliseconds(40));
+        await FlushAsync();
+        Assert.Equal(2, Volatile.Read(ref fired));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
     public async Task Schedule_PastDueTime_FiresWithoutClockAdvance()
     {
         var item = new RecordingWheelItem(_time);

@@ -21,6 +21,40 @@ public sealed class TimingWheelTests
     }
 
     [Fact]
+    public void Reschedule_ExpiredEntry_FiresAgainAtItsNewTimeAsTheSameEntry()
+    {
+        var wheel = SmallWheel();
+        var entry = wheel.Schedule(At(2), 1.0);
+        Assert.Equal([1.0], Advance(wheel, At(3)));
+        Assert.True(entry.IsExpired);
+
+        // Beyond level 0 and into the overflow heap: the reused entry takes any path a new one would.
+        foreach (var dueMs in new[] { 5.0, 40.0, 700.0 })
+        {
+            var again = wheel.Reschedule(entry, At(dueMs));
+            Assert.Same(entry, again);
+            Assert.True(entry.IsPending);
+            Assert.Equal(1, wheel.Count);
+            Assert.Empty(Advance(wheel, At(dueMs - 0.5)));
+            Assert.Equal([1.0], Advance(wheel, At(dueMs)));
+            Assert.Equal(0, wheel.Count);
+        }
+    }
+
+    [Fact]
+    public void Reschedule_PendingOrCancelledEntry_IsRefused()
+    {
+        var wheel = SmallWheel();
+        var pending = wheel.Schedule(At(5), 1.0);
+        var cancelled = wheel.Schedule(At(6), 2.0);
+        wheel.Cancel(cancelled);
+
+        Assert.Throws<InvalidOperationException>(() => wheel.Reschedule(pending, At(9)));
+        Assert.Throws<InvalidOperationException>(() => wheel.Reschedule(cancelled, At(9)));
+        Assert.Equal([1.0], Advance(wheel, At(10)));
+    }
+
+    [Fact]
     public void Advance_EntriesOnAllLevelsAndOverflow_FireInDueOrder()
     {
         // 1 ms x 8 slots x 3 levels: level 0 < 8 ms, level 1 < 64 ms, level 2 < 512 ms, overflow beyond.

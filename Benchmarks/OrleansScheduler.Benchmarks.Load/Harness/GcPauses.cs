@@ -5,7 +5,8 @@ namespace OrleansScheduler.Benchmarks.Load.Harness;
 /// <summary>
 /// Records every garbage-collection pause of this process from the runtime's own events (suspend → restart), with the
 /// generation collected, so a run can say how many collections of each generation it had and how long the longest were:
-/// the GC pause is what a handler due in the middle of it waits.
+/// the GC pause is what a handler due in the middle of it waits. With <c>BENCH_ALLOC_TYPES=1</c> it also samples what
+/// is allocated (the runtime's allocation tick, one per ~100 KB, names the type) and prints the types that took most.
 /// </summary>
 public sealed class GcPauses : EventListener
 {
@@ -17,6 +18,9 @@ public sealed class GcPauses : EventListener
     private const int MarkWithType = 202;
     private readonly Dictionary<string, double> _markedMb = [];
     private const int SuspendBegin = 9;
+    private const int AllocationTick = 10;
+    private static readonly bool SampleAllocations = Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES") == "1";
+    private readonly Dictionary<string, long> _allocatedBytes = [];
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly Lock _lock = new();
     private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb)> _pauses = [];
@@ -30,7 +34,7 @@ public sealed class GcPauses : EventListener
 
     protected override void OnEventSourceCreated(EventSource source)
     {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Informational, GcKeyword);
+        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, SampleAllocations ? EventLevel.Verbose : EventLevel.Informational, GcKeyword);
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
@@ -43,9 +47,14 @@ public sealed class GcPauses : EventListener
                     _suspendedAt = e.TimeStamp;
                     _generation = -1;
                     break;
-                case MarkWithType when _recording && e.Payload is { Count: > 2 } mark:
-                    var kind = Convert.ToInt32(mark[1]) switch { 0 => "stack", 1 => "finalizer", 2 => "handles", 3 => "older", 4 => "sizedref", 5 => "overflow", var k => $"type{k}" };
-                    _markedMb[kind] = _markedMb.GetValueOrDefault(kind) + Convert.ToDouble(mark[2]) / 1e6;
+                case MarkWithType when _recording && e.Payload is { Count: > 3 } mark:
+                    // Payload: heap, CLR instance, root kind, bytes marked from it.
+                    var kind = Convert.ToInt32(mark[2]) switch { 0 => "stack", 1 => "finalizer", 2 => "handles", 3 => "older", 4 => "sizedref", 5 => "overflow", var k => $"type{k}" };
+                    _markedMb[kind] = _markedMb.GetValueOrDefault(kind) + Convert.ToDouble(mark[3]) / 1e6;
+                    break;
+                case AllocationTick when _recording && e.Payload is { Count: > 5 } tick:
+                    var type = tick[5] as string ?? "?";
+                    _allocatedBytes[type] = _allocatedBytes.GetValueOrDefault(type) + Convert.ToInt64(tick[3]);
                     break;
                 case SuspendEnd:
                     _suspendEndedAt = e.TimeStamp;
@@ -78,6 +87,7 @@ public sealed class GcPauses : EventListener
         {
             _pauses.Clear();
             _markedMb.Clear();
+            _allocatedBytes.Clear();
             _recording = true;
         }
     }
@@ -98,8 +108,10 @@ public sealed class GcPauses : EventListener
                 return $"gen{g.Key} ×{ms.Length} (median {ms[ms.Length / 2]:0.0} ms, longest {ms[^1]:0.0} ms; " +
                        $"suspending median {suspend[suspend.Length / 2]:0.0} ms, collecting median {collect[collect.Length / 2]:0.0} ms, promoted median {promoted[promoted.Length / 2]:0.0} MB)";
             });
+            var allocated = _allocatedBytes.Count == 0 ? "" : "\n  allocated (sampled), top types: " + string.Join(", ",
+                _allocatedBytes.OrderByDescending(kv => kv.Value).Take(25).Select(kv => $"{kv.Key} {kv.Value / 1e6:N0} MB"));
             return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms; marked from roots: " +
-                   string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB"));
+                   string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB")) + allocated;
         }
     }
 }

@@ -1,0 +1,173 @@
+using OrleansScheduler.Execution;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+// Leases: a recurring job that fires at least twice per lease hands its schedule to its worker for a while (see
+// JobLease) instead of dispatching each occurrence. The job renews the lease when half of it is left, grants it again
+// wherever its partition's worker now lives after a silo change, and learns from the worker's reports how far every
+// leased occurrence has finished: that is the resume point it stores.
+public sealed partial class JobGrain
+{
+    // The end of the lease this activation granted (null: none). Occurrences after _leaseStart up to it are the worker's.
+    private DateTimeOffset? _leaseUntil;
+    private DateTimeOffset _leaseStart;
+    private long _leaseStartCount;
+    // How far every leased occurrence has finished, as the worker last reported.
+    private DateTimeOffset _leaseFinishedThrough;
+    private long _leaseFinishedCount;
+
+    private TimeSpan LeaseLength => _options.LeaseLength < _options.NearHorizon ? _options.LeaseLength : _options.NearHorizon;
+
+    // Worth a lease: a recurring job, firing, whose next two occurrences both fall within a lease from now.
+    private bool LeaseWorthIt(DateTimeOffset now)
+    {
+        var state = _state.State;
+        if (LeaseLength <= TimeSpan.Zero || state.Status != JobStatus.Scheduled || _retryDispatchAt is not null) return false;
+        if (state.Definition!.Schedule.Kind is not (ScheduleKind.Cron or ScheduleKind.Interval)) return false;
+        if (NextOccurrence() is not { } next || next > now + LeaseLength) return false;
+        return _schedule!.NextAfter(next) is { } after && after <= now + LeaseLength;
+    }
+
+    // When the lease must be renewed (half of it left), or null without one.
+    private DateTimeOffset? LeaseRenewAt => _leaseUntil - LeaseLength / 2;
+
+    // After the wake's own dispatch: grants a lease, or renews the one held when half of it is left.
+    private async Task LeaseAheadAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (_fenced || (LeaseRenewAt is { } renewAt && renewAt > now) || !LeaseWorthIt(now)) return;
+        var until = now + LeaseLength;
+        var saved = (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil);
+        if (_leaseUntil is null)
+        {
+            _leaseStart = _leaseFinishedThrough = _dispatchedThrough;
+            _leaseStartCount = _leaseFinishedCount = _dispatchedCount;
+        }
+        // The job's cursor moves through the lease: what it covers is handed over (and counts toward the cap on runs).
+        while (NextOccurrence() is { } due && due <= until)
+        {
+            _dispatchedCount++;
+            Advance(due, _schedule!.NextAfter(due));
+        }
+        _leaseUntil = until;
+        // The fence covers the lease: nothing is handed over beyond a reservation this activation wrote.
+        if ((!_owns || until > _state.State.ReservedThrough) && !await ReserveAsync())
+        {
+            TakeBack();
+            return;
+        }
+        try
+        {
+            await GrantLeaseAsync();
+        }
+        catch (Exception ex)
+        {
+            LogLeaseFailed(_logger, ex, JobId);
+            TakeBack();
+        }
+
+        void TakeBack()
+        {
+            (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil) = saved;
+            _retryDispatchAt = now + DispatchRetryDelay;
+        }
+    }
+
+    // The worker fires from where every leased occurrence has finished; a worker that already holds the lease only
+    // extends it (its own progress is further).
+    private Task GrantLeaseAsync()
+    {
+        var state = _state.State;
+        var definition = state.Definition!;
+        return _dispatcher.LeaseAsync(_partition, new JobLease
+        {
+            JobId = JobId,
+            JobVersion = state.Version,
+            Partition = _partition,
+            Handler = definition.Handler,
+            Payload = definition.Payload,
+            Priority = definition.Priority,
+            Timeout = definition.Timeout,
+            Retry = definition.Retry,
+            Schedule = definition.Schedule,
+            Anchor = state.CreatedAt,
+            After = _leaseFinishedThrough,
+            Count = _leaseFinishedCount,
+            Until = _leaseUntil!.Value,
+        });
+    }
+
+    // Ends the lease in the job's books (the worker's copy is revoked by version): the occurrences due by now count as
+    // handed over, the rest go back to the job.
+    private void EndLease(DateTimeOffset now)
+    {
+        if (_leaseUntil is null) return;
+        var (through, count) = LeasedThrough(now);
+        _dispatchedCount = count;
+        Advance(through, _schedule!.NextAfter(through));
+        _leaseUntil = null;
+    }
+
+    // The leased occurrences due by now: the last of them, and how many occurrences that makes in all.
+    private (DateTimeOffset Through, long Count) LeasedThrough(DateTimeOffset now)
+    {
+        var through = _leaseFinishedThrough;
+        var count = _leaseFinishedCount;
+        var max = _state.State.Definition!.Schedule.MaxRuns;
+        while ((max is null || count < max) && _schedule!.NextAfter(through) is { } due && due <= now)
+        {
+            count++;
+            through = due;
+        }
+        return (through, count);
+    }
+
+    // Whether leased occurrences are still out (handed over and not finished).
+    private bool LeaseOutstanding => _leaseUntil is not null && _leaseFinishedCount < _dispatchedCount;
+
+    private void ApplyLeaseReport(LeaseReport report)
+    {
+        if (report.JobVersion == _state.State.Version && _leaseUntil is not null && report.FinishedThrough > _leaseFinishedThrough)
+        {
+            _leaseFinishedThrough = report.FinishedThrough;
+            _leaseFinishedCount = report.FinishedCount;
+        }
+        var history = _history.State;
+        foreach (var outcome in report.Outcomes) AddToHistory(outcome);
+        history.Succeeded += report.Succeeded;
+        history.Failed += report.Failed;
+        if (report.Outcomes.Length > 0 || report.Succeeded + report.Failed > 0) MarkHistoryDirty();
+    }
+
+    /// <inheritdoc />
+    public async Task ReportLeaseAsync(LeaseReport report)
+    {
+        if (!Exists || report.JobVersion > _state.State.Version) return;
+        ApplyLeaseReport(report);
+        // The resume point moved: store it, so that a successor repeats at most a report interval of occurrences.
+        if (_owns && !_fenced && report.JobVersion == _state.State.Version && ProgressChanged()) await ReserveAsync();
+    }
+
+    // Reads take what the worker has not reported yet, so history and counters are current.
+    private async Task CollectLeaseAsync()
+    {
+        if (_leaseUntil is null) return;
+        try
+        {
+            if (await _dispatcher.CollectAsync(_partition, JobId) is { } report) ApplyLeaseReport(report);
+        }
+        catch (Exception ex)
+        {
+            LogLeaseFailed(_logger, ex, JobId);
+        }
+    }
+
+    // Where the job is now for callers: the next occurrence after now while a lease fires it, else the job's cursor.
+    private (DateTimeOffset? Next, long Count) Progress()
+    {
+        if (_leaseUntil is null) return (NextOccurrence(), _dispatchedCount);
+        var (through, count) = LeasedThrough(_time.GetUtcNow());
+        return (_state.State.Definition!.Schedule.MaxRuns is { } max && count >= max ? null : _schedule!.NextAfter(through), count);
+    }
+}

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Dispatch;
+using OrleansScheduler.Grains.Timing;
+
+namespace OrleansScheduler.Grains.Workers;
+
+/// <summary>
+/// The leases this silo's workers hold (see <see cref="JobLease"/>): one <see cref="LeasedSchedule"/> per job, fired on
+/// the silo's wheel and started through the runner like any delivered execution (so the runner's de-duplication sees
+/// them). A sweep every tenth of a second sends each lease's report to its job when its turn comes (every
+/// report interval, staggered by job so that reports do not bunch) and forgets leases that ran out long ago.
+/// </summary>
+internal sealed partial class LeaseBook : IDisposable
+{
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromMilliseconds(100);
+    // A lease nobody extended is kept this long after it ran out (its progress still de-duplicates a late grant).
+    private static readonly TimeSpan SpentAfter = TimeSpan.FromMinutes(2);
+    private readonly ExecutionRunner _runner;
+    private readonly TimeProvider _time;
+    private readonly JobGrainReferences _jobs;
+    private readonly ExecutionEventPublisher _events;
+    private readonly ILogger _logger;
+    private readonly long _reportTicks;
+    private readonly int _historySize;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, LeasedSchedule> _leases = new(StringComparer.Ordinal);
+    // The sweep walks a snapshot, rebuilt only when leases come or go.
+    private LeasedSchedule[]? _snapshot;
+    private readonly ITimer _sweep;
+
+    public LeaseBook(ExecutionRunner runner, ITimingWheel wheel, TimeProvider time, JobGrainReferences jobs, ExecutionEventPublisher events,
+        TimeSpan reportInterval, int historySize, ILogger logger)
+    {
+        _runner = runner;
+        Wheel = wheel;
+        _time = time;
+        _jobs = jobs;
+        _events = events;
+        _logger = logger;
+        _reportTicks = reportInterval.Ticks;
+        _historySize = historySize;
+        _sweep = time.CreateTimer(static state => ((LeaseBook)state!).Sweep(), this, SweepPeriod, SweepPeriod);
+    }
+
+    public ITimingWheel Wheel { get; }
+
+    /// <summary>Leases held.</summary>
+    public int Count { get { lock (_lock) return _leases.Count; } }
+
+    /// <summary>Takes or extends a lease; false when it is older than the one held.</summary>
+    public bool Grant(JobLease lease)
+    {
+        LeasedSchedule? held;
+        LeasedSchedule? created = null;
+        lock (_lock)
+        {
+            if (_leases.TryGetValue(lease.JobId, out held) && lease.JobVersion < held.Version) return false;
+            if (held is null || lease.JobVersion > held.Version)
+            {
+                // The first report comes at a point of the interval given by the job's id, so that leases granted
+                // together (a cluster start, jobs created in bulk) report at different moments.
+                var offset = (long)(StableHash.Of(lease.JobId) % (ulong)Math.Max(1, _reportTicks));
+                created = new LeasedSchedule(this, lease, _historySize, _time.GetUtcNow().UtcTicks + _reportTicks / 2 + offset / 2);
+                _leases[lease.JobId] = created;
+                _snapshot = null;
+            }
+        }
+        if (created is null)
+        {
+            held!.Extend(lease);
+            return true;
+        }
+        if (held is not null) Retire(held);
+        created.Arm();
+        LogGranted(_logger, lease.JobId, lease.JobVersion, lease.After, lease.Until);
+        return true;
+    }
+
+    /// <summary>Ends the lease of <paramref name="jobId"/> if it fires a version below <paramref name="minVersion"/>.</summary>
+    public void Revoke(string jobId, long minVersion)
+    {
+        LeasedSchedule? revoked;
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(jobId, out revoked) || revoked.Version >= minVersion) return;
+            _leases.Remove(jobId);
+            _snapshot = null;
+        }
+        Retire(revoked);
+    }
+
+    /// <summary>Ends every lease of <paramref name="partition"/> (its worker is leaving this silo); jobs grant them again elsewhere.</summary>
+    public void DropPartition(int partition)
+    {
+        List<LeasedSchedule> dropped = [];
+        lock (_lock)
+        {
+            foreach (var lease in _leases.Values)
+                if (lease.Partition == partition) dropped.Add(lease);
+            foreach (var lease in dropped) _leases.Remove(lease.JobId);
+            _snapshot = null;
+        }
+        foreach (var lease in dropped) Retire(lease);
+    }
+
+    // A lease that ends still sends what it has not reported (outcomes of the old version go to the job's history).
+    private void Retire(LeasedSchedule lease)
+    {
+        lease.Drop();
+        Send(lease);
+    }
+
+    /// <summary>What the lease of <paramref name="jobId"/> has not reported yet.</summary>
+    public LeaseReport? Collect(string jobId)
+    {
+        LeasedSchedule? lease;
+        lock (_lock) _leases.TryGetValue(jobId, out lease);
+        return lease?.TakeReport();
+    }
+
+    /// <summary>The lease that fired <paramref name="execution"/> and waits for its outcome, if any.</summary>
+    public LeasedSchedule? OwnerOf(Execution.Execution execution)
+    {
+        LeasedSchedule? lease;
+        lock (_lock)
+        {
+            if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return null;
+        }
+        return lease.Owns(execution) ? lease : null;
+    }
+
+    internal void Start(LeasedSchedule lease, Execution.Execution execution) => _runner.StartLeased(lease, execution);
+
+    /// <summary>Publishes a leased occurrence's outcome as an execution event (the job would have, had it been reported per occurrence).</summary>
+    internal void Publish(ExecutionOutcome outcome) => _events.Publish(outcome);
+
+    private void Sweep()
+    {
+        try
+        {
+            var now = _time.GetUtcNow();
+            var nowTicks = now.UtcTicks;
+            var spentBefore = now - SpentAfter;
+            List<LeasedSchedule>? spent = null;
+            foreach (var lease in Snapshot())
+            {
+                if (lease.NextReportTicks <= nowTicks)
+                {
+                    lease.NextReportTicks += _reportTicks;
+                    if (lease.NextReportTicks <= nowTicks) lease.NextReportTicks = nowTicks + _reportTicks;
+                    Send(lease);
+                }
+                if (lease.IsSpent(spentBefore)) (spent ??= []).Add(lease);
+            }
+            if (spent is null) return;
+            lock (_lock)
+            {
+                foreach (var lease in spent)
+                    if (_leases.TryGetValue(lease.JobId, out var held) && ReferenceEquals(held, lease)) _leases.Remove(lease.JobId);
+                _snapshot = null;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(_logger, ex);
+        }
+    }
+
+    private LeasedSchedule[] Snapshot()
+    {
+        lock (_lock) return _snapshot ??= [.. _leases.Values];
+    }
+
+    private void Send(LeasedSchedule lease)
+    {
+        if (lease.TakeReport() is { } report) _jobs.Job(lease.JobId).ReportLeaseAsync(report).Ignore();
+    }
+
+    /// <summary>Stops every lease (the silo is stopping).</summary>
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        foreach (var lease in Snapshot()) lease.Drop();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease of job {JobId} v{Version} granted: after {After:o} until {Until:o}")]
+    private static partial void LogGranted(ILogger logger, string jobId, long version, DateTimeOffset after, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The lease sweep failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

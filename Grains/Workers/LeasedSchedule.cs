@@ -1,0 +1,281 @@
+using OrleansScheduler.Execution;
+using OrleansScheduler.Grains.Timing;
+using OrleansScheduler.Jobs;
+
+namespace OrleansScheduler.Grains.Workers;
+
+/// <summary>
+/// One recurring job's schedule as leased to this silo: the next occurrence waits in the wheel, fires, and arms the one
+/// after it, until the lease runs out or the cap on runs is reached. It remembers which fired occurrences have not
+/// finished yet, so that it can say how far everything has finished (the job's resume point), and keeps the outcomes
+/// since its last report. Fired from thread-pool threads, granted from worker turns, reported from the sweep: one lock.
+/// </summary>
+/// <remarks>
+/// The object lives as long as the lease, so it is old to the garbage collector, and every reference written into an
+/// old object is a card the next young collection must scan: with thousands of leases firing every second that made
+/// each young pause tens of milliseconds. So what changes per occurrence allocates nothing that lives and writes no new
+/// references here: one wheel entry is re-armed after each expiry (<see cref="ITimingWheel.Reschedule"/>), and outcomes
+/// are kept as plain values until a report turns them into <see cref="ExecutionOutcome"/>s.
+/// </remarks>
+internal sealed class LeasedSchedule
+{
+    private readonly LeaseBook _book;
+    private readonly Lock _lock = new();
+    private readonly CompiledSchedule _schedule;
+    // Fired and not yet counted as finished, in instant order: (instant ticks, finished).
+    private readonly List<(long Ticks, bool Done)> _open = [];
+    private readonly int _historySize;
+    private JobLease _lease;
+    private DateTimeOffset _until;
+    // The last occurrence fired, and the occurrences counted through it.
+    private DateTimeOffset _cursor;
+    private long _count;
+    // Occurrences at or before this are not the lease's (the job dispatched them itself).
+    private readonly DateTimeOffset _floor;
+    private DateTimeOffset _finishedThrough;
+    private long _finishedCount;
+    // The armed occurrence: a wheel entry whose item carries _armToken, re-armed after each expiry. Disarming cancels it
+    // and bumps the token (an expiry already on its way then fires into nothing); the next arming takes a new entry.
+    private WheelTimeout? _timeout;
+    private bool _armed;
+    private long _armToken;
+    private DateTimeOffset _armedAt;
+    private Attempt[]? _attempts;
+    private int _attemptsStart;
+    private int _attemptsCount;
+    private long _succeeded;
+    private long _failed;
+    private bool _unreported;
+    private bool _dropped;
+
+    public LeasedSchedule(LeaseBook book, JobLease lease, int historySize, long nextReportTicks)
+    {
+        _book = book;
+        _lease = lease;
+        _historySize = historySize;
+        _schedule = ScheduleCalculator.Compile(lease.Schedule, lease.Anchor);
+        _until = lease.Until;
+        _floor = _cursor = _finishedThrough = lease.After;
+        _count = _finishedCount = lease.Count;
+        NextReportTicks = nextReportTicks;
+    }
+
+    public string JobId => _lease.JobId;
+
+    public long Version => _lease.JobVersion;
+
+    public int Partition => _lease.Partition;
+
+    /// <summary>When the sweep sends this lease's next report (UTC ticks).</summary>
+    public long NextReportTicks { get; set; }
+
+    /// <summary>The lease ran out a while ago and has nothing left to report: the book may forget it.</summary>
+    public bool IsSpent(DateTimeOffset olderThan)
+    {
+        lock (_lock) return _until < olderThan && _open.Count == 0 && !_unreported && !_armed;
+    }
+
+    /// <summary>The job extends the lease (same version). A grant that knows of more progress moves the cursor forward.</summary>
+    public void Extend(JobLease grant)
+    {
+        lock (_lock)
+        {
+            if (_dropped) return;
+            _lease = grant;
+            if (grant.Until > _until) _until = grant.Until;
+            if (grant.After > _cursor)
+            {
+                _cursor = _finishedThrough = grant.After;
+                _count = _finishedCount = grant.Count;
+                _open.Clear();
+                Disarm();
+            }
+            ArmLocked();
+        }
+    }
+
+    public void Arm()
+    {
+        lock (_lock) ArmLocked();
+    }
+
+    /// <summary>Stops firing (revoked, or the worker left this silo).</summary>
+    public void Drop()
+    {
+        lock (_lock)
+        {
+            _dropped = true;
+            Disarm();
+        }
+    }
+
+    private void ArmLocked()
+    {
+        if (_dropped || _armed) return;
+        if (_schedule.MaxRuns is { } max && _count >= max) return;
+        if (_schedule.NextAfter(_cursor) is not { } next || next > _until) return;
+        _armed = true;
+        _armedAt = next;
+        if (_timeout is null || !_book.Wheel.Reschedule(_timeout, next)) _timeout = _book.Wheel.Schedule(next, new Tick(this, ++_armToken));
+    }
+
+    private void Disarm()
+    {
+        _armed = false;
+        _armToken++;
+        _timeout?.Cancel();
+        _timeout = null;
+    }
+
+    private void Fire(long token)
+    {
+        DateTimeOffset due;
+        JobLease lease;
+        lock (_lock)
+        {
+            if (_dropped || !_armed || token != _armToken) return;
+            _armed = false;
+            due = _armedAt;
+            lease = _lease;
+            _cursor = due;
+            _count++;
+            _open.Add((due.UtcTicks, false));
+        }
+        // The start comes first: at an instant where thousands of jobs fire, computing each one's next occurrence
+        // before starting it would delay every start after it. (A handler's synchronous part delays only its own job's
+        // next arming.)
+        _book.Start(this, new Execution.Execution
+        {
+            JobId = lease.JobId,
+            ScheduledAt = due,
+            JobVersion = lease.JobVersion,
+            Handler = lease.Handler,
+            Payload = lease.Payload,
+            Priority = lease.Priority,
+            Timeout = lease.Timeout,
+            Retry = lease.Retry,
+        });
+        lock (_lock) ArmLocked();
+    }
+
+    /// <summary>Whether <paramref name="execution"/> is one this lease fired and has not seen finish.</summary>
+    public bool Owns(Execution.Execution execution)
+    {
+        if (execution.JobVersion != Version || execution.ScheduledAt <= _floor) return false;
+        var ticks = execution.ScheduledAt.UtcTicks;
+        lock (_lock)
+        {
+            foreach (var (openTicks, done) in _open)
+                if (openTicks == ticks) return !done;
+            return false;
+        }
+    }
+
+    /// <summary>Records an attempt's outcome; a final one finishes its occurrence.</summary>
+    public void Record(ExecutionOutcome outcome)
+    {
+        lock (_lock)
+        {
+            if (_historySize > 0)
+            {
+                // A ring of the newest attempts, allocated once.
+                _attempts ??= new Attempt[_historySize];
+                var at = (_attemptsStart + _attemptsCount) % _attempts.Length;
+                _attempts[at] = new Attempt(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks,
+                    outcome.Attempt, outcome.Status, outcome.IsFinal, outcome.Error, outcome.Silo);
+                if (_attemptsCount < _attempts.Length) _attemptsCount++;
+                else _attemptsStart = (_attemptsStart + 1) % _attempts.Length;
+            }
+            _unreported = true;
+            if (!outcome.IsFinal) return;
+            if (outcome.Status == ExecutionStatus.Succeeded) _succeeded++;
+            else _failed++;
+            FinishLocked(outcome.ScheduledAt.UtcTicks);
+        }
+    }
+
+    /// <summary>The occurrence at <paramref name="scheduledAt"/> had already run here (a redelivery of the job's): it counts as finished.</summary>
+    public void Finished(DateTimeOffset scheduledAt)
+    {
+        lock (_lock) FinishLocked(scheduledAt.UtcTicks);
+    }
+
+    private void FinishLocked(long ticks)
+    {
+        for (var i = 0; i < _open.Count; i++)
+        {
+            if (_open[i].Ticks != ticks) continue;
+            _open[i] = (ticks, true);
+            break;
+        }
+        var finished = 0;
+        while (finished < _open.Count && _open[finished].Done) finished++;
+        if (finished == 0) return;
+        _finishedThrough = new DateTimeOffset(_open[finished - 1].Ticks, TimeSpan.Zero);
+        _finishedCount += finished;
+        _open.RemoveRange(0, finished);
+        _unreported = true;
+    }
+
+    /// <summary>What happened since the last report, or null when nothing did; what it returns counts as reported.</summary>
+    public LeaseReport? TakeReport()
+    {
+        lock (_lock)
+        {
+            if (!_unreported) return null;
+            var report = new LeaseReport
+            {
+                JobId = _lease.JobId,
+                JobVersion = _lease.JobVersion,
+                FinishedThrough = _finishedThrough,
+                FinishedCount = _finishedCount,
+                Outcomes = TakeOutcomes(),
+                Succeeded = _succeeded,
+                Failed = _failed,
+            };
+            _succeeded = _failed = 0;
+            _unreported = false;
+            return report;
+        }
+    }
+
+    private ExecutionOutcome[] TakeOutcomes()
+    {
+        if (_attemptsCount == 0) return [];
+        var outcomes = new ExecutionOutcome[_attemptsCount];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var a = _attempts![(_attemptsStart + i) % _attempts.Length];
+            var scheduledAt = new DateTimeOffset(a.ScheduledTicks, TimeSpan.Zero);
+            outcomes[i] = new ExecutionOutcome
+            {
+                JobId = _lease.JobId,
+                ExecutionId = ExecutionIds.For(_lease.JobId, scheduledAt),
+                ScheduledAt = scheduledAt,
+                Attempt = a.Number,
+                Status = a.Status,
+                StartedAt = new DateTimeOffset(a.StartedTicks, TimeSpan.Zero),
+                FinishedAt = new DateTimeOffset(a.FinishedTicks, TimeSpan.Zero),
+                Error = a.Error,
+                IsFinal = a.IsFinal,
+                Silo = a.Silo,
+                JobVersion = _lease.JobVersion,
+            };
+        }
+        _attemptsStart = _attemptsCount = 0;
+        return outcomes;
+    }
+
+    // One attempt's outcome as values (the strings are null on success, and the silo's name is one long-lived string).
+    private readonly record struct Attempt(long ScheduledTicks, long StartedTicks, long FinishedTicks, int Number, ExecutionStatus Status,
+        bool IsFinal, string? Error, string? Silo);
+
+    // The wheel entry of one arming: it points at the schedule, which never points back.
+    private sealed class Tick(LeasedSchedule schedule, long token) : IWheelItem, IThreadPoolWorkItem
+    {
+        // The driver thread only hands over: the next occurrence is armed and the execution started on the pool.
+        public void OnExpired() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+        public void Execute() => schedule.Fire(token);
+    }
+}
