@@ -459,7 +459,8 @@ public sealed partial class JobGrain
         (state.DispatchedThrough, state.DispatchedCount) = ResumePoint(now);
         // Reserve what the next wakes will dispatch: a write per block, not per wake.
         var reserve = now + _options.DispatchLead + _options.DispatchWindow + _options.WatermarkBlock;
-        if (_leaseUntil is { } leaseUntil && leaseUntil > reserve) reserve = leaseUntil;
+        // A lease's reservation reaches half a lease beyond it, so that every other renewal needs no write.
+        if (_leaseUntil is { } leaseUntil && leaseUntil + LeaseLength / 2 > reserve) reserve = leaseUntil + LeaseLength / 2;
         if (reserve > state.ReservedThrough) state.ReservedThrough = reserve;
         await _state.WriteStateAsync();
         _owns = true;
@@ -573,9 +574,10 @@ public sealed partial class JobGrain
             _redeliveryAttempts = 0;
             LogRedelivered(_logger, JobId, count);
         }
-        catch (Exception ex) when (++_redeliveryAttempts < MaxRedeliveryAttempts)
+        catch (Exception ex) when (++_redeliveryAttempts < MaxRedeliveryAttempts || _leaseUntil > _time.GetUtcNow())
         {
-            // The worker may still be registered on the dead silo for a moment (directory lease): try again shortly.
+            // The worker may still be registered on the dead silo for a moment (directory lease): try again shortly; a
+            // lease is granted again for as long as it lasts (until then nothing else would take it to a live worker).
             LogRedeliveryRetry(_logger, ex, JobId, _redeliveryAttempts);
             _redeliveryTimer?.Dispose();
             _redeliveryTimer = this.RegisterGrainTimer(() => RedeliverAsync(), new GrainTimerCreationOptions

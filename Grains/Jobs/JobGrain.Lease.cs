@@ -141,12 +141,12 @@ public sealed partial class JobGrain
     }
 
     /// <inheritdoc />
-    public async Task ReportLeaseAsync(LeaseReport report)
+    public Task ReportLeaseAsync(LeaseReport report)
     {
-        if (!Exists || report.JobVersion > _state.State.Version) return;
-        ApplyLeaseReport(report);
-        // The resume point moved: store it, so that a successor repeats at most a report interval of occurrences.
-        if (_owns && !_fenced && report.JobVersion == _state.State.Version && ProgressChanged()) await ReserveAsync();
+        // Not stored here: the job's resume point is stored with each renewal, and the worker's ledger knows to the
+        // second what finished, so a successor on either side runs nothing twice that its ledger has.
+        if (Exists && report.JobVersion <= _state.State.Version) ApplyLeaseReport(report);
+        return Task.CompletedTask;
     }
 
     // Reads take what the worker has not reported yet, so history and counters are current.

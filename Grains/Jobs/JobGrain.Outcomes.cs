@@ -9,6 +9,21 @@ public sealed partial class JobGrain
     // throughput at the store's write rate. A crash loses at most the outcomes of the last flush delay.
     private IGrainTimer? _flushTimer;
     private bool _historyDirty;
+    private OutcomeHistory? _outcomes;
+
+    // The recent outcomes, loaded from the stored history on first use.
+    private OutcomeHistory Outcomes
+    {
+        get
+        {
+            if (_outcomes is null)
+            {
+                _outcomes = new OutcomeHistory(_options.HistorySize);
+                _outcomes.Load(_history.State.Packed, _history.State.History);
+            }
+            return _outcomes;
+        }
+    }
 
     /// <inheritdoc />
     public Task ReportOutcomeAsync(ExecutionOutcome outcome)
@@ -26,12 +41,13 @@ public sealed partial class JobGrain
         return Task.CompletedTask;
     }
 
-    private void AddToHistory(ExecutionOutcome outcome)
+    private void AddToHistory(ExecutionOutcome outcome) => Outcomes.Add(outcome);
+
+    private Task WriteHistoryAsync(CancellationToken cancellationToken = default)
     {
-        if (_options.HistorySize <= 0) return;
-        var history = _history.State.History;
-        history.Add(outcome);
-        if (history.Count > _options.HistorySize) history.RemoveRange(0, history.Count - _options.HistorySize);
+        _history.State.Packed = Outcomes.Pack();
+        _history.State.History = [];
+        return _history.WriteStateAsync(cancellationToken);
     }
 
     // History and counters changed: written after the flush delay (one write covers every change meanwhile).
@@ -55,8 +71,7 @@ public sealed partial class JobGrain
             throw new Errors.JobNotFoundException(JobId);
         }
         await CollectLeaseAsync();
-        var history = _history.State.History;
-        return history.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToList();
+        return Outcomes.NewestFirst(JobId, limit);
     }
 
     private async Task FlushAsync()
@@ -64,7 +79,7 @@ public sealed partial class JobGrain
         if (Exists && _historyDirty)
         {
             _historyDirty = false;
-            await _history.WriteStateAsync();
+            await WriteHistoryAsync();
         }
         _flushTimer?.Dispose();
         _flushTimer = null;

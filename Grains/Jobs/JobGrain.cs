@@ -84,7 +84,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         if (!Exists || _fenced || reason.ReasonCode == DeactivationReasonCode.ApplicationError) return;
         // Store how far the outcomes have come, so the next activation redelivers nothing that already finished.
         if (_owns && ProgressChanged()) await TryWriteAsync();
-        if (_historyDirty) await _history.WriteStateAsync(cancellationToken);
+        if (_historyDirty) await WriteHistoryAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -185,6 +185,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         await _history.ClearStateAsync();
         _state.State = new JobState();
         _history.State = new JobHistoryState();
+        _outcomes = null;
         _schedule = null;
         _historyDirty = false;
         await GrainFactory.GetGrain<IJobIndexGrain>(JobIndex.ShardOf(JobId)).RemoveAsync(JobId);
@@ -268,7 +269,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
             DispatchedCount = count,
             SucceededCount = _history.State.Succeeded,
             FailedCount = _history.State.Failed,
-            LastOutcome = _history.State.History.Count > 0 ? _history.State.History[^1] : null,
+            LastOutcome = Outcomes.Count > 0 ? Outcomes[JobId, Outcomes.Count - 1] : null,
         };
     }
 

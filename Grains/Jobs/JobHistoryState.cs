@@ -9,7 +9,7 @@ namespace OrleansScheduler.Grains.Jobs;
 [GenerateSerializer, Alias("grains.JobHistoryState")]
 public sealed class JobHistoryState
 {
-    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize.</summary>
+    /// <summary>Recent outcomes, oldest first, as versions before the packed form stored them (read, no longer written).</summary>
     [Id(0)] public List<ExecutionOutcome> History { get; set; } = [];
 
     /// <summary>Executions whose final attempt succeeded.</summary>
@@ -17,4 +17,7 @@ public sealed class JobHistoryState
 
     /// <summary>Executions whose final attempt failed, timed out or found no handler.</summary>
     [Id(2)] public long Failed { get; set; }
+
+    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize, packed (see OutcomeHistory).</summary>
+    [Id(3)] public byte[]? Packed { get; set; }
 }

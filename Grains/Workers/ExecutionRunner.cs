@@ -52,7 +52,7 @@ public sealed partial class ExecutionRunner : IDisposable
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
-        _leases = new LeaseBook(this, wheel, time, jobs, events, options.Value.LeaseReportInterval, options.Value.HistorySize, logger);
+        _leases = new LeaseBook(this, wheel, time, jobs, events, _silo, options.Value.Partitions, options.Value.LeaseReportInterval, options.Value.HistorySize, logger);
     }
 
     /// <summary>Leases this silo holds.</summary>
@@ -67,6 +67,12 @@ public sealed partial class ExecutionRunner : IDisposable
 
     /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing).</summary>
     public LeaseReport? Collect(string jobId) => _leases.Collect(jobId);
+
+    /// <summary>The progress of the leases of <paramref name="partition"/>, packed for its ledger.</summary>
+    public byte[] PackLedger(int partition) => LeaseLedger.Pack(_leases.ProgressOf(partition));
+
+    /// <summary>Takes the ledger of <paramref name="partition"/> (its worker activated on this silo).</summary>
+    public void RestoreLedger(int partition, byte[]? packed) => _leases.Restore(partition, LeaseLedger.Unpack(packed));
 
     /// <summary>Ends the leases of <paramref name="partition"/>: its worker is leaving this silo.</summary>
     public void DropLeases(int partition) => _leases.DropPartition(partition);
@@ -94,6 +100,17 @@ public sealed partial class ExecutionRunner : IDisposable
     /// </summary>
     public bool AcceptDelivered(Execution.Execution execution)
     {
+        // A job taking over (or granting again after its partition moved) may send what its lease ran or holds.
+        switch (_leases.Cover(execution))
+        {
+            case LeaseCover.Finished:
+                _reporter.Acknowledge(execution);
+                LogDuplicateDropped(_logger, execution.ExecutionId);
+                return false;
+            case LeaseCover.Fired:
+                LogDuplicateDropped(_logger, execution.ExecutionId);
+                return false;
+        }
         switch (_seen.Add(execution, _time.GetUtcNow()))
         {
             case Delivery.New:
@@ -299,13 +316,8 @@ public sealed partial class ExecutionRunner : IDisposable
         };
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
         if (isFinal && !execution.Manual) _seen.Finished(execution);
-        if (!execution.Manual && _leases.OwnerOf(execution) is { } lease)
-        {
-            // Leased: reported with the lease's next report; the event goes out now.
-            lease.Record(outcome);
-            _leases.Publish(outcome);
-            return;
-        }
+        // Leased: reported with the lease's next report; the event goes out now.
+        if (!execution.Manual && _leases.TryRecord(execution, outcome)) return;
         _reporter.Report(outcome);
     }
 

@@ -23,17 +23,24 @@ internal sealed partial class LeaseBook : IDisposable
     private readonly ILogger _logger;
     private readonly long _reportTicks;
     private readonly int _historySize;
+    private readonly int _partitions;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LeasedSchedule> _leases = new(StringComparer.Ordinal);
+    // Progress read from a partition's ledger when its worker activated here: what the partition's previous silo
+    // finished. It moves into a lease granted again, and tells which redelivered occurrences already ran.
+    private readonly Dictionary<string, (int Partition, LeaseProgress Progress, DateTimeOffset At)> _restored = new(StringComparer.Ordinal);
+    private static readonly TimeSpan RestoredMemory = TimeSpan.FromMinutes(10);
     // The sweep walks a snapshot, rebuilt only when leases come or go.
     private LeasedSchedule[]? _snapshot;
     private readonly ITimer _sweep;
 
     public LeaseBook(ExecutionRunner runner, ITimingWheel wheel, TimeProvider time, JobGrainReferences jobs, ExecutionEventPublisher events,
-        TimeSpan reportInterval, int historySize, ILogger logger)
+        string silo, int partitions, TimeSpan reportInterval, int historySize, ILogger logger)
     {
         _runner = runner;
         Wheel = wheel;
+        Silo = silo;
+        _partitions = Math.Max(1, partitions);
         _time = time;
         _jobs = jobs;
         _events = events;
@@ -44,6 +51,9 @@ internal sealed partial class LeaseBook : IDisposable
     }
 
     public ITimingWheel Wheel { get; }
+
+    /// <summary>This silo's name, as outcomes give it.</summary>
+    public string Silo { get; }
 
     /// <summary>Leases held.</summary>
     public int Count { get { lock (_lock) return _leases.Count; } }
@@ -56,6 +66,9 @@ internal sealed partial class LeaseBook : IDisposable
         lock (_lock)
         {
             if (_leases.TryGetValue(lease.JobId, out held) && lease.JobVersion < held.Version) return false;
+            // The partition's previous silo got further than the job knows: start from there.
+            if (_restored.TryGetValue(lease.JobId, out var restored) && restored.Progress.Version == lease.JobVersion && restored.Progress.ThroughTicks > lease.After.UtcTicks)
+                lease = lease with { After = new DateTimeOffset(restored.Progress.ThroughTicks, TimeSpan.Zero), Count = restored.Progress.Count };
             if (held is null || lease.JobVersion > held.Version)
             {
                 // The first report comes at a point of the interval given by the job's id, so that leases granted
@@ -111,6 +124,54 @@ internal sealed partial class LeaseBook : IDisposable
         Send(lease);
     }
 
+    /// <summary>Takes the progress the partition's ledger held when its worker activated on this silo.</summary>
+    public void Restore(int partition, IReadOnlyList<LeaseProgress> entries)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+                if (!_restored.TryGetValue(entry.JobId, out var known) || entry.Version > known.Progress.Version || entry.ThroughTicks > known.Progress.ThroughTicks)
+                    _restored[entry.JobId] = (partition, entry, now);
+        }
+    }
+
+    /// <summary>The progress of every lease of <paramref name="partition"/>, and of what was restored for it and not granted again yet.</summary>
+    public List<LeaseProgress> ProgressOf(int partition)
+    {
+        var forgetBefore = _time.GetUtcNow() - RestoredMemory;
+        List<LeaseProgress> entries;
+        lock (_lock)
+        {
+            entries = new List<LeaseProgress>(_leases.Count / _partitions + 16);
+            foreach (var lease in _leases.Values)
+                if (lease.Partition == partition) entries.Add(lease.Progress());
+            List<string>? forget = null;
+            foreach (var (jobId, restored) in _restored)
+            {
+                if (restored.At < forgetBefore) (forget ??= []).Add(jobId);
+                else if (restored.Partition == partition && !_leases.ContainsKey(jobId)) entries.Add(restored.Progress);
+            }
+            if (forget is not null) foreach (var jobId in forget) _restored.Remove(jobId);
+        }
+        return entries;
+    }
+
+    /// <summary>What the leases know of an occurrence its job delivered directly (around a takeover of the job or the partition).</summary>
+    public LeaseCover Cover(Execution.Execution execution)
+    {
+        if (execution.Manual) return LeaseCover.None;
+        LeasedSchedule? lease;
+        var ticks = execution.ScheduledAt.UtcTicks;
+        lock (_lock)
+        {
+            if (_restored.Count > 0 && _restored.TryGetValue(execution.JobId, out var restored) && restored.Progress.Finished(execution.JobVersion, ticks))
+                return LeaseCover.Finished;
+            if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return LeaseCover.None;
+        }
+        return lease.Cover(execution.JobVersion, ticks);
+    }
+
     /// <summary>What the lease of <paramref name="jobId"/> has not reported yet.</summary>
     public LeaseReport? Collect(string jobId)
     {
@@ -119,21 +180,24 @@ internal sealed partial class LeaseBook : IDisposable
         return lease?.TakeReport();
     }
 
-    /// <summary>The lease that fired <paramref name="execution"/> and waits for its outcome, if any.</summary>
-    public LeasedSchedule? OwnerOf(Execution.Execution execution)
+    /// <summary>
+    /// Records an attempt's outcome with the lease that fired it, and publishes it as an execution event (the job would
+    /// have, had it been reported per occurrence); false when no lease fired it.
+    /// </summary>
+    public bool TryRecord(Execution.Execution execution, ExecutionOutcome outcome)
     {
         LeasedSchedule? lease;
         lock (_lock)
         {
-            if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return null;
+            if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return false;
         }
-        return lease.Owns(execution) ? lease : null;
+        if (!lease.TryRecord(execution, outcome)) return false;
+        _events.Publish(outcome);
+        return true;
     }
 
     internal void Start(LeasedSchedule lease, Execution.Execution execution) => _runner.StartLeased(lease, execution);
 
-    /// <summary>Publishes a leased occurrence's outcome as an execution event (the job would have, had it been reported per occurrence).</summary>
-    internal void Publish(ExecutionOutcome outcome) => _events.Publish(outcome);
 
     private void Sweep()
     {

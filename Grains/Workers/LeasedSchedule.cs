@@ -31,18 +31,20 @@ internal sealed class LeasedSchedule
     private DateTimeOffset _cursor;
     private long _count;
     // Occurrences at or before this are not the lease's (the job dispatched them itself).
-    private readonly DateTimeOffset _floor;
+    private DateTimeOffset _floor;
     private DateTimeOffset _finishedThrough;
     private long _finishedCount;
     // The armed occurrence: a wheel entry whose item carries _armToken, re-armed after each expiry. Disarming cancels it
     // and bumps the token (an expiry already on its way then fires into nothing); the next arming takes a new entry.
     private WheelTimeout? _timeout;
+    private ArmWork? _armWork;
     private bool _armed;
     private long _armToken;
     private DateTimeOffset _armedAt;
     private Attempt[]? _attempts;
     private int _attemptsStart;
     private int _attemptsCount;
+    private List<string>? _errors;
     private long _succeeded;
     private long _failed;
     private bool _unreported;
@@ -85,7 +87,9 @@ internal sealed class LeasedSchedule
             if (grant.Until > _until) _until = grant.Until;
             if (grant.After > _cursor)
             {
-                _cursor = _finishedThrough = grant.After;
+                // The job dispatched up to there itself (a new activation does, before it grants): those are not the
+                // lease's, whatever this silo ran of them shows in its de-duplication, and none counts as finished here.
+                _floor = _cursor = _finishedThrough = grant.After;
                 _count = _finishedCount = grant.Count;
                 _open.Clear();
                 Disarm();
@@ -141,9 +145,8 @@ internal sealed class LeasedSchedule
             _count++;
             _open.Add((due.UtcTicks, false));
         }
-        // The start comes first: at an instant where thousands of jobs fire, computing each one's next occurrence
-        // before starting it would delay every start after it. (A handler's synchronous part delays only its own job's
-        // next arming.)
+        // The start comes first, and the next arming goes to the back of the pool's queue: at an instant where thousands
+        // of jobs fire, computing each one's next occurrence between the starts would delay every start after it.
         _book.Start(this, new Execution.Execution
         {
             JobId = lease.JobId,
@@ -155,42 +158,66 @@ internal sealed class LeasedSchedule
             Timeout = lease.Timeout,
             Retry = lease.Retry,
         });
-        lock (_lock) ArmLocked();
+        ThreadPool.UnsafeQueueUserWorkItem(_armWork ??= new ArmWork(this), preferLocal: false);
     }
 
-    /// <summary>Whether <paramref name="execution"/> is one this lease fired and has not seen finish.</summary>
-    public bool Owns(Execution.Execution execution)
+    /// <summary>How far this lease has finished, for its partition's ledger.</summary>
+    public LeaseProgress Progress()
+    {
+        lock (_lock) return new LeaseProgress(_lease.JobId, _lease.JobVersion, _floor.UtcTicks, _finishedThrough.UtcTicks, _finishedCount);
+    }
+
+    /// <summary>What this lease knows of the occurrence of <paramref name="version"/> at <paramref name="ticks"/>.</summary>
+    public LeaseCover Cover(long version, long ticks)
+    {
+        lock (_lock)
+        {
+            if (version != _lease.JobVersion || ticks <= _floor.UtcTicks || ticks > _cursor.UtcTicks) return LeaseCover.None;
+            return ticks <= _finishedThrough.UtcTicks ? LeaseCover.Finished : LeaseCover.Fired;
+        }
+    }
+
+    /// <summary>
+    /// Records an attempt's outcome if <paramref name="execution"/> is an occurrence this lease fired and has not seen
+    /// finish (a final outcome finishes it); false when it is not this lease's.
+    /// </summary>
+    public bool TryRecord(Execution.Execution execution, ExecutionOutcome outcome)
     {
         if (execution.JobVersion != Version || execution.ScheduledAt <= _floor) return false;
         var ticks = execution.ScheduledAt.UtcTicks;
         lock (_lock)
         {
+            var open = false;
             foreach (var (openTicks, done) in _open)
-                if (openTicks == ticks) return !done;
-            return false;
-        }
-    }
-
-    /// <summary>Records an attempt's outcome; a final one finishes its occurrence.</summary>
-    public void Record(ExecutionOutcome outcome)
-    {
-        lock (_lock)
-        {
+            {
+                if (openTicks != ticks) continue;
+                open = !done;
+                break;
+            }
+            if (!open) return false;
             if (_historySize > 0)
             {
                 // A ring of the newest attempts, allocated once.
                 _attempts ??= new Attempt[_historySize];
                 var at = (_attemptsStart + _attemptsCount) % _attempts.Length;
+                // Errors are rare: they go to a side list, so that the ring itself holds no references at all.
+                var error = -1;
+                if (outcome.Error is { } message)
+                {
+                    (_errors ??= []).Add(message);
+                    error = _errors.Count - 1;
+                }
                 _attempts[at] = new Attempt(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks,
-                    outcome.Attempt, outcome.Status, outcome.IsFinal, outcome.Error, outcome.Silo);
+                    outcome.Attempt, outcome.Status, outcome.IsFinal, error);
                 if (_attemptsCount < _attempts.Length) _attemptsCount++;
                 else _attemptsStart = (_attemptsStart + 1) % _attempts.Length;
             }
             _unreported = true;
-            if (!outcome.IsFinal) return;
+            if (!outcome.IsFinal) return true;
             if (outcome.Status == ExecutionStatus.Succeeded) _succeeded++;
             else _failed++;
-            FinishLocked(outcome.ScheduledAt.UtcTicks);
+            FinishLocked(ticks);
+            return true;
         }
     }
 
@@ -256,19 +283,26 @@ internal sealed class LeasedSchedule
                 Status = a.Status,
                 StartedAt = new DateTimeOffset(a.StartedTicks, TimeSpan.Zero),
                 FinishedAt = new DateTimeOffset(a.FinishedTicks, TimeSpan.Zero),
-                Error = a.Error,
+                Error = a.Error >= 0 ? _errors![a.Error] : null,
                 IsFinal = a.IsFinal,
-                Silo = a.Silo,
+                Silo = _book.Silo,
                 JobVersion = _lease.JobVersion,
             };
         }
         _attemptsStart = _attemptsCount = 0;
+        _errors?.Clear();
         return outcomes;
     }
 
-    // One attempt's outcome as values (the strings are null on success, and the silo's name is one long-lived string).
+    // One attempt's outcome as plain values: writing it into the ring marks no card for the collector to scan (even a
+    // reference to an old string does, with the runtime's coarse write barrier). Error: an index into _errors, or -1.
     private readonly record struct Attempt(long ScheduledTicks, long StartedTicks, long FinishedTicks, int Number, ExecutionStatus Status,
-        bool IsFinal, string? Error, string? Silo);
+        bool IsFinal, int Error);
+
+    private sealed class ArmWork(LeasedSchedule schedule) : IThreadPoolWorkItem
+    {
+        public void Execute() => schedule.Arm();
+    }
 
     // The wheel entry of one arming: it points at the schedule, which never points back.
     private sealed class Tick(LeasedSchedule schedule, long token) : IWheelItem, IThreadPoolWorkItem
@@ -278,4 +312,17 @@ internal sealed class LeasedSchedule
 
         public void Execute() => schedule.Fire(token);
     }
+}
+
+/// <summary>What a worker's leases know of an occurrence delivered to it by its job.</summary>
+internal enum LeaseCover
+{
+    /// <summary>Not the lease's, or not fired by it yet: the delivery is taken as usual.</summary>
+    None,
+
+    /// <summary>The lease fired it and it has not finished: the lease reports it.</summary>
+    Fired,
+
+    /// <summary>It finished under the lease (here, or on the partition's previous silo per its ledger).</summary>
+    Finished,
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using OrleansScheduler.Execution;
@@ -7,12 +9,44 @@ namespace OrleansScheduler.Grains.Workers;
 /// <summary>
 /// One worker partition. Subscribed implicitly to its execution stream, it passes each execution to its silo's
 /// <see cref="ExecutionRunner"/>, which holds it in the timing wheel until due. It stays active so that revocations
-/// for the partition reach the silo that holds its executions.
+/// for the partition reach the silo that holds its executions. Every second it stores how far each of its leases has
+/// finished (its ledger), so that after its silo dies the partition's next activation runs none of that again.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Executions)]
 [KeepAlive]
-public sealed class WorkerGrain(ExecutionRunner runner) : Grain, IWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<ExecutionBatch>
+public sealed partial class WorkerGrain(
+    ExecutionRunner runner,
+    [PersistentState("ledger", StorageNames.Jobs)] IPersistentState<LeaseLedgerState> ledger,
+    ILogger<WorkerGrain> logger) : Grain, IWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<ExecutionBatch>
 {
+    private static readonly TimeSpan LedgerInterval = TimeSpan.FromSeconds(1);
+
+    private int Partition => (int)this.GetPrimaryKeyLong();
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        runner.RestoreLedger(Partition, ledger.State.Packed);
+        this.RegisterGrainTimer(WriteLedgerAsync, new GrainTimerCreationOptions { DueTime = LedgerInterval, Period = LedgerInterval });
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteLedgerAsync(CancellationToken cancellationToken)
+    {
+        var packed = runner.PackLedger(Partition);
+        if (ledger.State.Packed is { } stored ? stored.AsSpan().SequenceEqual(packed) : packed.Length <= 4) return;
+        try
+        {
+            ledger.State.Packed = packed;
+            await ledger.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The next round tries again; after another activation wrote, this one reads the ETag first.
+            LogLedgerWriteFailed(logger, ex, Partition);
+            if (ex is InconsistentStateException) await ledger.ReadStateAsync(cancellationToken);
+        }
+    }
     /// <inheritdoc />
     public Task DeliverAsync(ExecutionBatch batch)
     {
@@ -41,9 +75,12 @@ public sealed class WorkerGrain(ExecutionRunner runner) : Grain, IWorkerGrain, I
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Another activation of this partition will hold its leases: the jobs grant them again there.
-        runner.DropLeases((int)this.GetPrimaryKeyLong());
+        runner.DropLeases(Partition);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Partition}: storing the lease ledger failed")]
+    private static partial void LogLedgerWriteFailed(ILogger logger, Exception exception, int partition);
 
     /// <inheritdoc />
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

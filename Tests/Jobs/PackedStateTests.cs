@@ -1,4 +1,6 @@
+using OrleansScheduler.Execution;
 using OrleansScheduler.Grains.Jobs;
+using OrleansScheduler.Grains.Workers;
 using OrleansScheduler.Jobs;
 using Xunit;
 
@@ -49,5 +51,72 @@ public sealed class PackedStateTests
         Assert.Equal(rows.Select(r => r.UpdatedAt.Offset), back.Select(r => r.UpdatedAt.Offset));
         Assert.Null(JobIndexGrain.Pack([]));
         Assert.Empty(JobIndexGrain.Unpack(null));
+    }
+
+    private static ExecutionOutcome Outcome(string jobId, int second, ExecutionStatus status = ExecutionStatus.Succeeded, string? error = null, bool manual = false, int attempt = 1)
+    {
+        var at = new DateTimeOffset(2026, 11, 25, 12, 0, second, TimeSpan.Zero);
+        return new ExecutionOutcome
+        {
+            JobId = jobId,
+            ExecutionId = ExecutionIds.For(jobId, at, manual),
+            ScheduledAt = at,
+            Attempt = attempt,
+            Status = status,
+            StartedAt = at.AddMilliseconds(3),
+            FinishedAt = at.AddMilliseconds(40),
+            Error = error,
+            IsFinal = status == ExecutionStatus.Succeeded || attempt == 3,
+            Silo = "S127.0.0.1:11111:1",
+            JobVersion = 7,
+            Manual = manual,
+        };
+    }
+
+    [Fact]
+    public void OutcomeHistory_KeepsTheNewest_AndPacksToTheSameOutcomes()
+    {
+        var history = new OutcomeHistory(3);
+        var all = new[]
+        {
+            Outcome("job-é", 1),
+            Outcome("job-é", 2, ExecutionStatus.Failed, "InvalidOperationException: nope ✗", attempt: 1),
+            Outcome("job-é", 3, ExecutionStatus.TimedOut, "Timed out after 50 ms.", attempt: 3),
+            Outcome("job-é", 4, manual: true),
+        };
+        foreach (var outcome in all) history.Add(outcome);
+
+        Assert.Equal(3, history.Count);
+        Assert.Equal(all.Skip(1).Reverse(), history.NewestFirst("job-é", 10));
+        Assert.Equal(all[^1], history["job-é", 2]);
+
+        var back = new OutcomeHistory(3);
+        back.Load(history.Pack(), []);
+        Assert.Equal(history.NewestFirst("job-é", 10), back.NewestFirst("job-é", 10));
+
+        // A smaller history keeps the newest of what was stored; state stored by older versions (a list) loads too.
+        var smaller = new OutcomeHistory(2);
+        smaller.Load(history.Pack(), []);
+        Assert.Equal(all.Skip(2).Reverse(), smaller.NewestFirst("job-é", 10));
+        var legacy = new OutcomeHistory(5);
+        legacy.Load(null, all);
+        Assert.Equal(all.Reverse(), legacy.NewestFirst("job-é", 10));
+        Assert.Null(new OutcomeHistory(5).Pack());
+    }
+
+    [Fact]
+    public void LeaseLedger_PackThenUnpack_KeepsEveryEntry()
+    {
+        LeaseProgress[] entries =
+        [
+            new("fast-🚀", 3, DateTimeOffset.Parse("2026-11-25T12:00:00Z").UtcTicks, DateTimeOffset.Parse("2026-11-25T12:00:09.9Z").UtcTicks, 1_234),
+            new(new string('j', 500), long.MaxValue, 0, DateTimeOffset.MaxValue.UtcTicks, 0),
+        ];
+        Assert.Equal(entries, LeaseLedger.Unpack(LeaseLedger.Pack(entries)));
+        Assert.Empty(LeaseLedger.Unpack(LeaseLedger.Pack([])));
+        Assert.Empty(LeaseLedger.Unpack(null));
+        Assert.True(entries[0].Finished(3, entries[0].ThroughTicks));
+        Assert.False(entries[0].Finished(3, entries[0].FloorTicks));
+        Assert.False(entries[0].Finished(2, entries[0].ThroughTicks));
     }
 }

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text;
+using OrleansScheduler.Execution;
+
+namespace OrleansScheduler.Grains.Jobs;
+
+/// <summary>
+/// A job's recent outcomes as plain values in a ring (oldest first), stored packed into one byte array.
+/// </summary>
+/// <remarks>
+/// A job activation lives long, so it is old to the garbage collector; with a list of outcome objects every report
+/// added young objects to it (a card for the next young collection to scan) and every history write copied fifty
+/// objects with their strings. Here an outcome is a struct whose only references are the silo's name (one shared
+/// string per silo) and, rarely, an error; what callers get is built when they ask.
+/// </remarks>
+internal sealed class OutcomeHistory(int capacity)
+{
+    // Silo names are few: one string each, shared by every job of this process.
+    private static readonly ConcurrentDictionary<string, string> Silos = new(StringComparer.Ordinal);
+    private readonly Entry[] _ring = new Entry[Math.Max(0, capacity)];
+    private int _start;
+    private int _count;
+
+    public int Count => _count;
+
+    public void Add(ExecutionOutcome outcome)
+    {
+        if (_ring.Length == 0) return;
+        var silo = outcome.Silo is null ? null : Silos.GetOrAdd(outcome.Silo, static s => s);
+        var entry = new Entry(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks, outcome.JobVersion,
+            outcome.Attempt, outcome.Status, outcome.IsFinal, outcome.Manual, silo, outcome.Error);
+        _ring[(_start + _count) % _ring.Length] = entry;
+        if (_count < _ring.Length) _count++;
+        else _start = (_start + 1) % _ring.Length;
+    }
+
+    public void Clear() => _start = _count = 0;
+
+    /// <summary>The outcome <paramref name="index"/> places from the oldest.</summary>
+    public ExecutionOutcome this[string jobId, int index] => _ring[(_start + index) % _ring.Length].ToOutcome(jobId);
+
+    /// <summary>The newest outcomes first, at most <paramref name="limit"/>.</summary>
+    public List<ExecutionOutcome> NewestFirst(string jobId, int limit)
+    {
+        var take = Math.Min(Math.Max(0, limit), _count);
+        var outcomes = new List<ExecutionOutcome>(take);
+        for (var i = 0; i < take; i++) outcomes.Add(this[jobId, _count - 1 - i]);
+        return outcomes;
+    }
+
+    public byte[]? Pack()
+    {
+        if (_count == 0) return null;
+        using var buffer = new MemoryStream(_count * 64);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(_count);
+            for (var i = 0; i < _count; i++)
+            {
+                var e = _ring[(_start + i) % _ring.Length];
+                writer.Write(e.ScheduledTicks);
+                writer.Write(e.StartedTicks);
+                writer.Write(e.FinishedTicks);
+                writer.Write(e.Version);
+                writer.Write(e.Attempt);
+                writer.Write((int)e.Status);
+                writer.Write((byte)((e.IsFinal ? 1 : 0) | (e.Manual ? 2 : 0) | (e.Silo is null ? 0 : 4) | (e.Error is null ? 0 : 8)));
+                if (e.Silo is not null) writer.Write(e.Silo);
+                if (e.Error is not null) writer.Write(e.Error);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Loads what was stored: the packed form, or the outcome list older versions stored.</summary>
+    public void Load(byte[]? packed, IEnumerable<ExecutionOutcome> legacy)
+    {
+        Clear();
+        foreach (var outcome in legacy) Add(outcome);
+        if (packed is not { Length: > 0 }) return;
+        using var reader = new BinaryReader(new MemoryStream(packed), Encoding.UTF8);
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var scheduled = reader.ReadInt64();
+            var started = reader.ReadInt64();
+            var finished = reader.ReadInt64();
+            var version = reader.ReadInt64();
+            var attempt = reader.ReadInt32();
+            var status = (ExecutionStatus)reader.ReadInt32();
+            var flags = reader.ReadByte();
+            var silo = (flags & 4) != 0 ? Silos.GetOrAdd(reader.ReadString(), static s => s) : null;
+            var error = (flags & 8) != 0 ? reader.ReadString() : null;
+            if (_ring.Length == 0) continue;
+            _ring[(_start + _count) % _ring.Length] = new Entry(scheduled, started, finished, version, attempt, status, (flags & 1) != 0, (flags & 2) != 0, silo, error);
+            if (_count < _ring.Length) _count++;
+            else _start = (_start + 1) % _ring.Length;
+        }
+    }
+
+    private readonly record struct Entry(long ScheduledTicks, long StartedTicks, long FinishedTicks, long Version, int Attempt,
+        ExecutionStatus Status, bool IsFinal, bool Manual, string? Silo, string? Error)
+    {
+        public ExecutionOutcome ToOutcome(string jobId)
+        {
+            var scheduledAt = new DateTimeOffset(ScheduledTicks, TimeSpan.Zero);
+            return new ExecutionOutcome
+            {
+                JobId = jobId,
+                ExecutionId = ExecutionIds.For(jobId, scheduledAt, Manual),
+                ScheduledAt = scheduledAt,
+                Attempt = Attempt,
+                Status = Status,
+                StartedAt = new DateTimeOffset(StartedTicks, TimeSpan.Zero),
+                FinishedAt = new DateTimeOffset(FinishedTicks, TimeSpan.Zero),
+                Error = Error,
+                IsFinal = IsFinal,
+                Silo = Silo,
+                JobVersion = Version,
+                Manual = Manual,
+            };
+        }
+    }
+}
