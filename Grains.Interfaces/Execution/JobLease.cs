@@ -49,6 +49,19 @@ public sealed record JobLease
 
     /// <summary>The last instant the lease covers; the job extends it before it runs out.</summary>
     [Id(12)] public DateTimeOffset Until { get; init; }
+
+    /// <summary>The first attempt at the occurrence scheduled at <paramref name="scheduledAt"/>, as the job would have dispatched it.</summary>
+    public Execution OccurrenceAt(DateTimeOffset scheduledAt) => new()
+    {
+        JobId = JobId,
+        ScheduledAt = scheduledAt,
+        JobVersion = JobVersion,
+        Handler = Handler,
+        Payload = Payload,
+        Priority = Priority,
+        Timeout = Timeout,
+        Retry = Retry,
+    };
 }
 
 /// <summary>What a worker reports of a lease: how far every occurrence has finished, and the outcomes since its last report.</summary>

@@ -42,9 +42,9 @@ public sealed class SchedulerOptions
     public TimeSpan LeaseLength { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// How often a worker reports a lease's progress and outcomes to its job (history, counters, the resume point the
-    /// job stores). If the worker's silo dies, the occurrences it ran since its last report are run again on a
-    /// survivor (same <c>ExecutionId</c>s), so this bounds that part of the redelivery window. Default 5 s.
+    /// How often a worker reports a lease's progress and outcomes to its job (history and counters between reads; reads
+    /// collect what is not reported yet; the resume point the job stores at its next renewal). What a survivor must not
+    /// run again after the worker's silo died is known from the partition's ledger, stored every second. Default 5 s.
     /// </summary>
     public TimeSpan LeaseReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 

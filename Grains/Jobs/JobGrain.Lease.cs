@@ -6,7 +6,8 @@ namespace OrleansScheduler.Grains.Jobs;
 // Leases: a recurring job that fires at least twice per lease hands its schedule to its worker for a while (see
 // JobLease) instead of dispatching each occurrence. The job renews the lease when half of it is left, grants it again
 // wherever its partition's worker now lives after a silo change, and learns from the worker's reports how far every
-// leased occurrence has finished: that is the resume point it stores.
+// leased occurrence has finished: that is the resume point it stores with each renewal (the worker partition's own
+// ledger, stored every second, is what keeps a successor from running finished occurrences again).
 public sealed partial class JobGrain
 {
     // The end of the lease this activation granted (null: none). Occurrences after _leaseStart up to it are the worker's.

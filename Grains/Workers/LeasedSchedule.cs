@@ -147,17 +147,7 @@ internal sealed class LeasedSchedule
         }
         // The start comes first, and the next arming goes to the back of the pool's queue: at an instant where thousands
         // of jobs fire, computing each one's next occurrence between the starts would delay every start after it.
-        _book.Start(this, new Execution.Execution
-        {
-            JobId = lease.JobId,
-            ScheduledAt = due,
-            JobVersion = lease.JobVersion,
-            Handler = lease.Handler,
-            Payload = lease.Payload,
-            Priority = lease.Priority,
-            Timeout = lease.Timeout,
-            Retry = lease.Retry,
-        });
+        _book.Start(this, lease.OccurrenceAt(due));
         ThreadPool.UnsafeQueueUserWorkItem(_armWork ??= new ArmWork(this), preferLocal: false);
     }
 
