@@ -35,11 +35,9 @@ public sealed class SchedulerOptions
     /// then fires the occurrences itself on its silo's wheel and reports back every <see cref="LeaseReportInterval"/>:
     /// the job grain is touched a few times per lease instead of twice per occurrence (no stream hop, no call per
     /// occurrence). The job renews the lease when half of it is left. At most <see cref="NearHorizon"/> is used.
-    /// Zero (the default for now) turns leases off: every occurrence is dispatched by its job. 30 s is the value measured
-    /// in docs/benchmarks.md; it is not the default yet because after a silo crash some leased jobs resumed up to ~12 s
-    /// late in the three-silo Redis test (about one run in three), which is not explained yet.
+    /// Zero turns leases off: every occurrence is dispatched by its job. Default 30 s.
     /// </summary>
-    public TimeSpan LeaseLength { get; set; } = TimeSpan.Zero;
+    public TimeSpan LeaseLength { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How often a worker reports a lease's progress and outcomes to its job (history and counters between reads; reads
