@@ -105,7 +105,8 @@ internal sealed partial class LeaseBook : IDisposable
 
     /// <summary>
     /// Ends every lease of <paramref name="partition"/> (its worker is leaving this silo) and asks each job to grant its
-    /// lease again, wherever the partition's worker lives next.
+    /// lease again, wherever the partition's worker lives next (not when the silo is stopping: its jobs hand over and the
+    /// others grant again when it has left).
     /// </summary>
     /// <remarks>
     /// A worker does not only leave with its silo: the runtime also deactivates live activations, e.g. every activation
@@ -114,7 +115,7 @@ internal sealed partial class LeaseBook : IDisposable
     /// the job, whose call succeeded, would not grant again before its renewal (up to half a lease later: the ~11.5 s
     /// resume delays seen in the Redis kill test).
     /// </remarks>
-    public void DropPartition(int partition)
+    public void DropPartition(int partition, bool grantAgain)
     {
         List<LeasedSchedule> dropped = [];
         lock (_lock)
@@ -127,7 +128,7 @@ internal sealed partial class LeaseBook : IDisposable
         foreach (var lease in dropped) Retire(lease);
         // One-way and not awaited: the worker is deactivating, and the job's grant comes back to this partition (the
         // runtime holds it until a new activation, which restores the ledger, takes it).
-        foreach (var lease in dropped) _jobs.Job(lease.JobId).RedeliverAsync().Ignore();
+        if (grantAgain) foreach (var lease in dropped) _jobs.Job(lease.JobId).RedeliverAsync().Ignore();
     }
 
     // A lease that ends still sends what it has not reported (outcomes of the old version go to the job's history).

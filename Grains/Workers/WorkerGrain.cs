@@ -75,7 +75,7 @@ public sealed partial class WorkerGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Another activation of this partition will hold its leases: the jobs grant them again there.
-        runner.DropLeases(Partition);
+        runner.DropLeases(Partition, grantAgain: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
         return Task.CompletedTask;
     }
 
