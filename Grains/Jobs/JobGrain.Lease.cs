@@ -142,12 +142,15 @@ public sealed partial class JobGrain
     }
 
     /// <inheritdoc />
-    public Task ReportLeaseAsync(LeaseReport report)
+    public async Task ReportLeaseAsync(LeaseReport report)
     {
         // Not stored here: the job's resume point is stored with each renewal, and the worker's ledger knows to the
         // second what finished, so a successor on either side runs nothing twice that its ledger has.
-        if (Exists && report.JobVersion <= _state.State.Version) ApplyLeaseReport(report);
-        return Task.CompletedTask;
+        if (!Exists || report.JobVersion > _state.State.Version) return;
+        ApplyLeaseReport(report);
+        // The last leased occurrence has finished: the job completes now rather than at its next check.
+        if (!_fenced && _leaseUntil is not null && !LeaseOutstanding && _state.State.Status == JobStatus.Scheduled && NextOccurrence() is null)
+            await ArmAsync();
     }
 
     // Reads take what the worker has not reported yet, so history and counters are current.

@@ -223,7 +223,12 @@ internal sealed partial class LeaseBook : IDisposable
             List<LeasedSchedule>? spent = null;
             foreach (var lease in Snapshot())
             {
-                if (lease.NextReportTicks <= nowTicks)
+                if (lease.ReportSoon)
+                {
+                    lease.ReportSoon = false;
+                    Send(lease);
+                }
+                else if (lease.NextReportTicks <= nowTicks)
                 {
                     lease.NextReportTicks += _reportTicks;
                     if (lease.NextReportTicks <= nowTicks) lease.NextReportTicks = nowTicks + _reportTicks;

@@ -232,7 +232,13 @@ internal sealed class LeasedSchedule
         _finishedCount += finished;
         _open.RemoveRange(0, finished);
         _unreported = true;
+        // The schedule has ended (cap on runs, end bound) and everything finished: the job completes on this report, so
+        // it goes with the next sweep rather than at the report interval.
+        if (_open.Count == 0 && ((_schedule.MaxRuns is { } max && _count >= max) || _schedule.NextAfter(_cursor) is null)) ReportSoon = true;
     }
+
+    /// <summary>Set when a report should not wait for the interval (the lease's schedule has ended); the sweep clears it.</summary>
+    public bool ReportSoon { get; set; }
 
     /// <summary>What happened since the last report, or null when nothing did; what it returns counts as reported.</summary>
     public LeaseReport? TakeReport()
