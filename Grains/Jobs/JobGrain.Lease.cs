@@ -10,9 +10,9 @@ namespace OrleansScheduler.Grains.Jobs;
 // ledger, stored every second, is what keeps a successor from running finished occurrences again).
 public sealed partial class JobGrain
 {
-    // The end of the lease this activation granted (null: none). Occurrences after _leaseStart up to it are the worker's.
+    // The end of the lease this activation granted (null: none): the occurrences after the point where the job's own
+    // dispatch stopped when it first granted, up to this, are the worker's. _leaseStartCount: occurrences counted then.
     private DateTimeOffset? _leaseUntil;
-    private DateTimeOffset _leaseStart;
     private long _leaseStartCount;
     // How far every leased occurrence has finished, as the worker last reported.
     private DateTimeOffset _leaseFinishedThrough;
@@ -42,7 +42,7 @@ public sealed partial class JobGrain
         var saved = (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil);
         if (_leaseUntil is null)
         {
-            _leaseStart = _leaseFinishedThrough = _dispatchedThrough;
+            _leaseFinishedThrough = _dispatchedThrough;
             _leaseStartCount = _leaseFinishedCount = _dispatchedCount;
         }
         // The job's cursor moves through the lease: what it covers is handed over (and counts toward the cap on runs).
