@@ -44,6 +44,9 @@ internal static class LeaseLedger
         return buffer.ToArray();
     }
 
+    /// <summary>Whether <paramref name="packed"/> holds no entry.</summary>
+    public static bool IsEmpty(byte[] packed) => packed.Length <= sizeof(int);
+
     public static List<LeaseProgress> Unpack(byte[]? packed)
     {
         if (packed is not { Length: > 0 }) return [];

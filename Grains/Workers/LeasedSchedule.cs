@@ -33,7 +33,9 @@ internal sealed class LeasedSchedule
     // Occurrences at or before this are not the lease's (the job dispatched them itself).
     private DateTimeOffset _floor;
     private DateTimeOffset _finishedThrough;
-    private long _finishedCount;
+
+    // Occurrences counted through _finishedThrough: every fired one but those still open.
+    private long FinishedCount => _count - _open.Count;
     // The armed occurrence: a wheel entry whose item carries _armToken, re-armed after each expiry. Disarming cancels it
     // and bumps the token (an expiry already on its way then fires into nothing); the next arming takes a new entry.
     private WheelTimeout? _timeout;
@@ -58,7 +60,7 @@ internal sealed class LeasedSchedule
         _schedule = ScheduleCalculator.Compile(lease.Schedule, lease.Anchor);
         _until = lease.Until;
         _floor = _cursor = _finishedThrough = lease.After;
-        _count = _finishedCount = lease.Count;
+        _count = lease.Count;
         NextReportTicks = nextReportTicks;
     }
 
@@ -90,7 +92,7 @@ internal sealed class LeasedSchedule
                 // The job dispatched up to there itself (a new activation does, before it grants): those are not the
                 // lease's, whatever this silo ran of them shows in its de-duplication, and none counts as finished here.
                 _floor = _cursor = _finishedThrough = grant.After;
-                _count = _finishedCount = grant.Count;
+                _count = grant.Count;
                 _open.Clear();
                 Disarm();
             }
@@ -154,7 +156,7 @@ internal sealed class LeasedSchedule
     /// <summary>How far this lease has finished, for its partition's ledger.</summary>
     public LeaseProgress Progress()
     {
-        lock (_lock) return new LeaseProgress(_lease.JobId, _lease.JobVersion, _floor.UtcTicks, _finishedThrough.UtcTicks, _finishedCount);
+        lock (_lock) return new LeaseProgress(_lease.JobId, _lease.JobVersion, _floor.UtcTicks, _finishedThrough.UtcTicks, FinishedCount);
     }
 
     /// <summary>What this lease knows of the occurrence of <paramref name="version"/> at <paramref name="ticks"/>.</summary>
@@ -229,7 +231,6 @@ internal sealed class LeasedSchedule
         while (finished < _open.Count && _open[finished].Done) finished++;
         if (finished == 0) return;
         _finishedThrough = new DateTimeOffset(_open[finished - 1].Ticks, TimeSpan.Zero);
-        _finishedCount += finished;
         _open.RemoveRange(0, finished);
         _unreported = true;
         // The schedule has ended (cap on runs, end bound) and everything finished: the job completes on this report, so
@@ -251,7 +252,7 @@ internal sealed class LeasedSchedule
                 JobId = _lease.JobId,
                 JobVersion = _lease.JobVersion,
                 FinishedThrough = _finishedThrough,
-                FinishedCount = _finishedCount,
+                FinishedCount = FinishedCount,
                 Outcomes = TakeOutcomes(),
                 Succeeded = _succeeded,
                 Failed = _failed,

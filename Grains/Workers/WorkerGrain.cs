@@ -34,7 +34,7 @@ public sealed partial class WorkerGrain(
     private async Task WriteLedgerAsync(CancellationToken cancellationToken)
     {
         var packed = runner.PackLedger(Partition);
-        if (ledger.State.Packed is { } stored ? stored.AsSpan().SequenceEqual(packed) : packed.Length <= 4) return;
+        if (ledger.State.Packed is { } stored ? stored.AsSpan().SequenceEqual(packed) : LeaseLedger.IsEmpty(packed)) return;
         try
         {
             ledger.State.Packed = packed;
