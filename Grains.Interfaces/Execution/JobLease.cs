@@ -80,8 +80,11 @@ public sealed record LeaseReport
     /// <summary>Occurrences counted through <see cref="FinishedThrough"/>.</summary>
     [Id(3)] public long FinishedCount { get; init; }
 
-    /// <summary>The outcomes since the last report, oldest first (at most the history size: the newest).</summary>
-    [Id(4)] public required ExecutionOutcome[] Outcomes { get; init; }
+    /// <summary>
+    /// The outcomes since the last report, oldest first (at most the history size: the newest), packed by
+    /// <see cref="OutcomePacker"/> with the job id left out; null when there were none.
+    /// </summary>
+    [Id(7)] public byte[]? Outcomes { get; init; }
 
     /// <summary>Occurrences that succeeded since the last report.</summary>
     [Id(5)] public long Succeeded { get; init; }

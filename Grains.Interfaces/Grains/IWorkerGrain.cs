@@ -17,9 +17,10 @@ public interface IWorkerGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Takes or extends the lease of a recurring job: this worker's silo fires its occurrences itself until the lease
-    /// runs out. A grant of an older version than the one held is ignored; a newer one replaces it.
+    /// runs out. A grant of an older version than the one held is ignored; a newer one replaces it. Returns what the
+    /// lease held has not reported yet (a renewal carries the lease's report back), or null.
     /// </summary>
-    [Alias("Lease")] Task LeaseAsync(JobLease lease);
+    [Alias("Lease")] Task<LeaseReport?> LeaseAsync(JobLease lease);
 
     /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing), taken now instead of at the next report.</summary>
     [Alias("Collect")] Task<LeaseReport?> CollectAsync(string jobId);

@@ -74,7 +74,7 @@ public sealed partial class ExecutionDispatcher
     public Task DeliverNowAsync(int partition, ExecutionBatch batch) => _grains.GetGrain<IWorkerGrain>(partition).DeliverAsync(batch);
 
     /// <summary>Grants or extends a job's lease at the worker of <paramref name="partition"/>.</summary>
-    public Task LeaseAsync(int partition, JobLease lease) => _grains.GetGrain<IWorkerGrain>(partition).LeaseAsync(lease);
+    public Task<LeaseReport?> LeaseAsync(int partition, JobLease lease) => _grains.GetGrain<IWorkerGrain>(partition).LeaseAsync(lease);
 
     /// <summary>Takes what the lease of <paramref name="jobId"/> has not reported yet from the worker of <paramref name="partition"/>.</summary>
     public Task<LeaseReport?> CollectAsync(int partition, string jobId) => _grains.GetGrain<IWorkerGrain>(partition).CollectAsync(jobId);

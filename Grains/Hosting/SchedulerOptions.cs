@@ -32,7 +32,7 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// How far ahead a recurring job that fires at least twice in this span leases its schedule to its worker, which
-    /// then fires the occurrences itself on its silo's wheel and reports back every <see cref="LeaseReportInterval"/>:
+    /// then fires the occurrences itself on its silo's wheel and reports back with each renewal:
     /// the job grain is touched a few times per lease instead of twice per occurrence (no stream hop, no call per
     /// occurrence). The job renews the lease when half of it is left. At most <see cref="NearHorizon"/> is used.
     /// Zero turns leases off: every occurrence is dispatched by its job. Default 30 s.
@@ -40,13 +40,15 @@ public sealed class SchedulerOptions
     public TimeSpan LeaseLength { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How often a worker reports a lease's progress and outcomes to its job (history and counters between reads; reads
-    /// collect what is not reported yet; the resume point the job stores at its next renewal). What a survivor must not
-    /// run again after the worker's silo died is known from the partition's ledger, stored every second. A lease whose
-    /// schedule has ended reports at once (the job completes on it). Each report touches the job grain, which the garbage
-    /// collector pays for: 10,000 jobs at 1 Hz had p99 12 ms with 14 s, 16–17 ms with 5 s (docs/benchmarks.md). Default 14 s.
+    /// The longest a worker keeps a lease's progress and outcomes before it reports them to the job on its own. Each
+    /// renewal (when half the lease is left) carries the report back with it, so with the default a job that renews in
+    /// time gets no separate report: each report touches the job grain, which the garbage collector pays for (10,000 jobs
+    /// at 1 Hz: p99 12 ms with a report every 14 s, 16–17 ms every 5 s; docs/benchmarks.md). Reads collect what is not
+    /// reported yet; what a survivor must not run again after the worker's silo died is known from the partition's
+    /// ledger, stored every second; a lease whose schedule has ended reports at once (the job completes on it).
+    /// At most <see cref="LeaseLength"/>. Default 30 s.
     /// </summary>
-    public TimeSpan LeaseReportInterval { get; set; } = TimeSpan.FromSeconds(14);
+    public TimeSpan LeaseReportInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The dispatched-through watermark is persisted when it has moved this far ahead of the stored one, so a fast

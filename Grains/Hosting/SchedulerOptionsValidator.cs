@@ -29,8 +29,8 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         Range(nameof(options.StreamPollPeriod), options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
         Range(nameof(options.LeaseLength), options.LeaseLength, TimeSpan.Zero, TimeSpan.FromHours(1));
         Range(nameof(options.LeaseReportInterval), options.LeaseReportInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        if (options.LeaseLength > TimeSpan.Zero && options.LeaseReportInterval * 2 > options.LeaseLength)
-            errors.Add($"SchedulerOptions.LeaseReportInterval ({options.LeaseReportInterval}) must be at most half of SchedulerOptions.LeaseLength ({options.LeaseLength}).");
+        if (options.LeaseLength > TimeSpan.Zero && options.LeaseReportInterval > options.LeaseLength)
+            errors.Add($"SchedulerOptions.LeaseReportInterval ({options.LeaseReportInterval}) must be at most SchedulerOptions.LeaseLength ({options.LeaseLength}).");
         IntRange(nameof(options.MaxBatch), options.MaxBatch, 1, 100_000);
         IntRange(nameof(options.Partitions), options.Partitions, 1, 4_096);
         IntRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 100_000);

@@ -77,11 +77,11 @@ public sealed partial class JobGrain
 
     // The worker fires from where every leased occurrence has finished; a worker that already holds the lease only
     // extends it (its own progress is further).
-    private Task GrantLeaseAsync()
+    private async Task GrantLeaseAsync()
     {
         var state = _state.State;
         var definition = state.Definition!;
-        return _dispatcher.LeaseAsync(_partition, new JobLease
+        var report = await _dispatcher.LeaseAsync(_partition, new JobLease
         {
             JobId = JobId,
             JobVersion = state.Version,
@@ -97,6 +97,8 @@ public sealed partial class JobGrain
             Count = _leaseFinishedCount,
             Until = _leaseUntil!.Value,
         });
+        // A renewal brings back the lease's report (a worker reports on its own only when no renewal comes in time).
+        if (report is not null) ApplyLeaseReport(report);
     }
 
     // Ends the lease in the job's books (the worker's copy is revoked by version): the occurrences due by now count as
@@ -135,10 +137,10 @@ public sealed partial class JobGrain
             _leaseFinishedCount = report.FinishedCount;
         }
         var history = _history.State;
-        foreach (var outcome in report.Outcomes) AddToHistory(outcome);
+        var added = Outcomes.AddPacked(report.Outcomes);
         history.Succeeded += report.Succeeded;
         history.Failed += report.Failed;
-        if (report.Outcomes.Length > 0 || report.Succeeded + report.Failed > 0) MarkHistoryDirty();
+        if (added > 0 || report.Succeeded + report.Failed > 0) MarkHistoryDirty();
     }
 
     /// <inheritdoc />

@@ -19,7 +19,7 @@ public sealed partial class JobGrain
             if (_outcomes is null)
             {
                 _outcomes = new OutcomeHistory(_options.HistorySize);
-                _outcomes.Load(_history.State.Packed, _history.State.History);
+                _outcomes.Load(_history.State.Outcomes, _history.State.Packed, _history.State.History);
             }
             return _outcomes;
         }
@@ -45,7 +45,8 @@ public sealed partial class JobGrain
 
     private Task WriteHistoryAsync(CancellationToken cancellationToken = default)
     {
-        _history.State.Packed = Outcomes.Pack();
+        _history.State.Outcomes = Outcomes.Pack();
+        _history.State.Packed = null;
         _history.State.History = [];
         return _history.WriteStateAsync(cancellationToken);
     }

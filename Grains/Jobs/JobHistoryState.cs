@@ -18,6 +18,9 @@ public sealed class JobHistoryState
     /// <summary>Executions whose final attempt failed, timed out or found no handler.</summary>
     [Id(2)] public long Failed { get; set; }
 
-    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize, packed (see OutcomeHistory).</summary>
+    /// <summary>Recent outcomes, oldest first, in the fixed-width packed form of the fourth version (read, no longer written).</summary>
     [Id(3)] public byte[]? Packed { get; set; }
+
+    /// <summary>Recent outcomes, oldest first, bounded by SchedulerOptions.HistorySize, packed by OutcomePacker without job ids.</summary>
+    [Id(4)] public byte[]? Outcomes { get; set; }
 }

@@ -34,6 +34,22 @@ internal sealed class OutcomeHistory(int capacity)
         else _start = (_start + 1) % _ring.Length;
     }
 
+    /// <summary>Adds what a lease report packed (see <see cref="OutcomePacker"/>); returns how many it held.</summary>
+    public int AddPacked(byte[]? packed)
+    {
+        if (packed is not { Length: > 0 }) return 0;
+        var outcomes = OutcomeUnpacker.Read(packed, static silo => Silos.GetOrAdd(silo, static s => s));
+        if (_ring.Length == 0) return outcomes.Count;
+        foreach (var o in outcomes)
+        {
+            _ring[(_start + _count) % _ring.Length] = new Entry(o.ScheduledTicks, o.StartedTicks, o.FinishedTicks, o.JobVersion, o.Attempt,
+                o.Status, o.IsFinal, o.Manual, o.Silo, o.Error);
+            if (_count < _ring.Length) _count++;
+            else _start = (_start + 1) % _ring.Length;
+        }
+        return outcomes.Count;
+    }
+
     public void Clear() => _start = _count = 0;
 
     /// <summary>The outcome <paramref name="index"/> places from the oldest.</summary>
@@ -48,35 +64,37 @@ internal sealed class OutcomeHistory(int capacity)
         return outcomes;
     }
 
+    // Packing is per activation turn, so one packer per thread serves every job (its buffer is reused).
+    [ThreadStatic] private static OutcomePacker? _packer;
+
+    /// <summary>The outcomes packed by <see cref="OutcomePacker"/> without the job id (a few dozen bytes each), or null when empty.</summary>
     public byte[]? Pack()
     {
         if (_count == 0) return null;
-        using var buffer = new MemoryStream(_count * 64);
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        var packer = _packer ??= new OutcomePacker();
+        packer.Clear();
+        for (var i = 0; i < _count; i++)
         {
-            writer.Write(_count);
-            for (var i = 0; i < _count; i++)
-            {
-                var e = _ring[(_start + i) % _ring.Length];
-                writer.Write(e.ScheduledTicks);
-                writer.Write(e.StartedTicks);
-                writer.Write(e.FinishedTicks);
-                writer.Write(e.Version);
-                writer.Write(e.Attempt);
-                writer.Write((int)e.Status);
-                writer.Write((byte)((e.IsFinal ? 1 : 0) | (e.Manual ? 2 : 0) | (e.Silo is null ? 0 : 4) | (e.Error is null ? 0 : 8)));
-                if (e.Silo is not null) writer.Write(e.Silo);
-                if (e.Error is not null) writer.Write(e.Error);
-            }
+            var e = _ring[(_start + i) % _ring.Length];
+            packer.Add(string.Empty, e.ScheduledTicks, e.StartedTicks, e.FinishedTicks, e.Attempt, e.Status, e.IsFinal, e.Manual, e.Silo, e.Version, e.Error);
         }
-        return buffer.ToArray();
+        var packed = packer.ToArray();
+        packer.Clear();
+        return packed;
     }
 
-    /// <summary>Loads what was stored: the packed form, or the outcome list older versions stored.</summary>
-    public void Load(byte[]? packed, IEnumerable<ExecutionOutcome> legacy)
+    /// <summary>Loads what was stored: the packed form, or what older versions stored (an outcome list, a fixed-width packing).</summary>
+    public void Load(byte[]? packed, byte[]? legacyPacked, IEnumerable<ExecutionOutcome> legacy)
     {
         Clear();
         foreach (var outcome in legacy) Add(outcome);
+        LoadFixedWidth(legacyPacked);
+        AddPacked(packed);
+    }
+
+    // The fourth version's form: a count, then per outcome three instants, the version, attempt and status at full width.
+    private void LoadFixedWidth(byte[]? packed)
+    {
         if (packed is not { Length: > 0 }) return;
         using var reader = new BinaryReader(new MemoryStream(packed), Encoding.UTF8);
         var count = reader.ReadInt32();

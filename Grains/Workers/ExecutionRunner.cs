@@ -59,11 +59,8 @@ public sealed partial class ExecutionRunner : IDisposable
     public int LeaseCount => _leases.Count;
 
     /// <summary>Takes or extends a job's lease (see <see cref="JobLease"/>): this silo fires its occurrences until it runs out.</summary>
-    public bool Grant(JobLease lease)
-    {
-        if (IsRevoked(lease.JobId, lease.JobVersion)) return false;
-        return _leases.Grant(lease);
-    }
+    /// <returns>What the lease held has not reported yet (a renewal takes the report back with it), or null.</returns>
+    public LeaseReport? Grant(JobLease lease) => IsRevoked(lease.JobId, lease.JobVersion) ? null : _leases.Grant(lease);
 
     /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing).</summary>
     public LeaseReport? Collect(string jobId) => _leases.Collect(jobId);
@@ -299,7 +296,12 @@ public sealed partial class ExecutionRunner : IDisposable
 
     private void Report(Execution.Execution execution, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
     {
-        var outcome = new ExecutionOutcome
+        if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
+        if (isFinal && !execution.Manual) _seen.Finished(execution);
+        var finishedAt = _time.GetUtcNow();
+        // Leased: kept as values with the lease until its next report; the event goes out now.
+        if (!execution.Manual && _leases.TryRecord(execution, startedAt, finishedAt, status, error, isFinal)) return;
+        _reporter.Report(new ExecutionOutcome
         {
             JobId = execution.JobId,
             ExecutionId = execution.ExecutionId,
@@ -307,18 +309,13 @@ public sealed partial class ExecutionRunner : IDisposable
             Attempt = execution.Attempt,
             Status = status,
             StartedAt = startedAt,
-            FinishedAt = _time.GetUtcNow(),
+            FinishedAt = finishedAt,
             Error = error,
             IsFinal = isFinal,
             Silo = _silo,
             JobVersion = execution.JobVersion,
             Manual = execution.Manual,
-        };
-        if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
-        if (isFinal && !execution.Manual) _seen.Finished(execution);
-        // Leased: reported with the lease's next report; the event goes out now.
-        if (!execution.Manual && _leases.TryRecord(execution, outcome)) return;
-        _reporter.Report(outcome);
+        });
     }
 
     /// <summary>Cancels running handlers (their outcome is <see cref="ExecutionStatus.Aborted"/>).</summary>

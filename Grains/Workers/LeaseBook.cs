@@ -58,14 +58,17 @@ internal sealed partial class LeaseBook : IDisposable
     /// <summary>Leases held.</summary>
     public int Count { get { lock (_lock) return _leases.Count; } }
 
-    /// <summary>Takes or extends a lease; false when it is older than the one held.</summary>
-    public bool Grant(JobLease lease)
+    /// <summary>
+    /// Takes or extends a lease. An extension returns the lease's report (the renewal carries it to the job, so a job
+    /// that renews in time gets no report of its own), else null.
+    /// </summary>
+    public LeaseReport? Grant(JobLease lease)
     {
         LeasedSchedule? held;
         LeasedSchedule? created = null;
         lock (_lock)
         {
-            if (_leases.TryGetValue(lease.JobId, out held) && lease.JobVersion < held.Version) return false;
+            if (_leases.TryGetValue(lease.JobId, out held) && lease.JobVersion < held.Version) return null;
             // The partition's previous silo got further than the job knows: start from there.
             if (_restored.TryGetValue(lease.JobId, out var restored) && restored.Progress.Version == lease.JobVersion && restored.Progress.ThroughTicks > lease.After.UtcTicks)
                 lease = lease with { After = new DateTimeOffset(restored.Progress.ThroughTicks, TimeSpan.Zero), Count = restored.Progress.Count };
@@ -82,12 +85,13 @@ internal sealed partial class LeaseBook : IDisposable
         if (created is null)
         {
             held!.Extend(lease);
-            return true;
+            held.NextReportTicks = _time.GetUtcNow().UtcTicks + _reportTicks;
+            return held.TakeReport();
         }
         if (held is not null) Retire(held);
         created.Arm();
         LogGranted(_logger, lease.JobId, lease.JobVersion, lease.After, lease.Until);
-        return true;
+        return null;
     }
 
     /// <summary>Ends the lease of <paramref name="jobId"/> if it fires a version below <paramref name="minVersion"/>.</summary>
@@ -198,15 +202,16 @@ internal sealed partial class LeaseBook : IDisposable
     /// Records an attempt's outcome with the lease that fired it, and publishes it as an execution event (the job would
     /// have, had it been reported per occurrence); false when no lease fired it.
     /// </summary>
-    public bool TryRecord(Execution.Execution execution, ExecutionOutcome outcome)
+    public bool TryRecord(Execution.Execution execution, DateTimeOffset startedAt, DateTimeOffset finishedAt, ExecutionStatus status, string? error, bool isFinal)
     {
         LeasedSchedule? lease;
         lock (_lock)
         {
             if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return false;
         }
-        if (!lease.TryRecord(execution, outcome)) return false;
-        _events.Publish(outcome);
+        if (!lease.TryRecord(execution, startedAt.UtcTicks, finishedAt.UtcTicks, status, error, isFinal)) return false;
+        _events.Publish(execution.JobId, execution.ScheduledAt.UtcTicks, startedAt.UtcTicks, finishedAt.UtcTicks, execution.Attempt, status,
+            isFinal, manual: false, Silo, execution.JobVersion, error);
         return true;
     }
 

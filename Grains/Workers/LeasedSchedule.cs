@@ -173,7 +173,7 @@ internal sealed class LeasedSchedule
     /// Records an attempt's outcome if <paramref name="execution"/> is an occurrence this lease fired and has not seen
     /// finish (a final outcome finishes it); false when it is not this lease's.
     /// </summary>
-    public bool TryRecord(Execution.Execution execution, ExecutionOutcome outcome)
+    public bool TryRecord(Execution.Execution execution, long startedTicks, long finishedTicks, ExecutionStatus status, string? error, bool isFinal)
     {
         if (execution.JobVersion != Version || execution.ScheduledAt <= _floor) return false;
         var ticks = execution.ScheduledAt.UtcTicks;
@@ -193,20 +193,19 @@ internal sealed class LeasedSchedule
                 _attempts ??= new Attempt[_historySize];
                 var at = (_attemptsStart + _attemptsCount) % _attempts.Length;
                 // Errors are rare: they go to a side list, so that the ring itself holds no references at all.
-                var error = -1;
-                if (outcome.Error is { } message)
+                var errorAt = -1;
+                if (error is not null)
                 {
-                    (_errors ??= []).Add(message);
-                    error = _errors.Count - 1;
+                    (_errors ??= []).Add(error);
+                    errorAt = _errors.Count - 1;
                 }
-                _attempts[at] = new Attempt(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks,
-                    outcome.Attempt, outcome.Status, outcome.IsFinal, error);
+                _attempts[at] = new Attempt(ticks, startedTicks, finishedTicks, execution.Attempt, status, isFinal, errorAt);
                 if (_attemptsCount < _attempts.Length) _attemptsCount++;
                 else _attemptsStart = (_attemptsStart + 1) % _attempts.Length;
             }
             _unreported = true;
-            if (!outcome.IsFinal) return true;
-            if (outcome.Status == ExecutionStatus.Succeeded) _succeeded++;
+            if (!isFinal) return true;
+            if (status == ExecutionStatus.Succeeded) _succeeded++;
             else _failed++;
             FinishLocked(ticks);
             return true;
@@ -263,32 +262,20 @@ internal sealed class LeasedSchedule
         }
     }
 
-    private ExecutionOutcome[] TakeOutcomes()
+    // The outcomes packed without the job id (the report names it once).
+    private byte[]? TakeOutcomes()
     {
-        if (_attemptsCount == 0) return [];
-        var outcomes = new ExecutionOutcome[_attemptsCount];
-        for (var i = 0; i < outcomes.Length; i++)
+        if (_attemptsCount == 0) return null;
+        var packer = new OutcomePacker();
+        for (var i = 0; i < _attemptsCount; i++)
         {
             var a = _attempts![(_attemptsStart + i) % _attempts.Length];
-            var scheduledAt = new DateTimeOffset(a.ScheduledTicks, TimeSpan.Zero);
-            outcomes[i] = new ExecutionOutcome
-            {
-                JobId = _lease.JobId,
-                ExecutionId = ExecutionIds.For(_lease.JobId, scheduledAt),
-                ScheduledAt = scheduledAt,
-                Attempt = a.Number,
-                Status = a.Status,
-                StartedAt = new DateTimeOffset(a.StartedTicks, TimeSpan.Zero),
-                FinishedAt = new DateTimeOffset(a.FinishedTicks, TimeSpan.Zero),
-                Error = a.Error >= 0 ? _errors![a.Error] : null,
-                IsFinal = a.IsFinal,
-                Silo = _book.Silo,
-                JobVersion = _lease.JobVersion,
-            };
+            packer.Add(string.Empty, a.ScheduledTicks, a.StartedTicks, a.FinishedTicks, a.Number, a.Status, a.IsFinal, manual: false, _book.Silo,
+                _lease.JobVersion, a.Error >= 0 ? _errors![a.Error] : null);
         }
         _attemptsStart = _attemptsCount = 0;
         _errors?.Clear();
-        return outcomes;
+        return packer.ToArray();
     }
 
     // One attempt's outcome as plain values: writing it into the ring marks no card for the collector to scan (even a

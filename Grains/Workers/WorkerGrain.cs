@@ -62,11 +62,7 @@ public sealed partial class WorkerGrain(
     }
 
     /// <inheritdoc />
-    public Task LeaseAsync(JobLease lease)
-    {
-        runner.Grant(lease);
-        return Task.CompletedTask;
-    }
+    public Task<LeaseReport?> LeaseAsync(JobLease lease) => Task.FromResult(runner.Grant(lease));
 
     /// <inheritdoc />
     public Task<LeaseReport?> CollectAsync(string jobId) => Task.FromResult(runner.Collect(jobId));

@@ -91,17 +91,54 @@ public sealed class PackedStateTests
         Assert.Equal(all[^1], history["job-é", 2]);
 
         var back = new OutcomeHistory(3);
-        back.Load(history.Pack(), []);
+        back.Load(history.Pack(), null, []);
         Assert.Equal(history.NewestFirst("job-é", 10), back.NewestFirst("job-é", 10));
 
         // A smaller history keeps the newest of what was stored; state stored by older versions (a list) loads too.
         var smaller = new OutcomeHistory(2);
-        smaller.Load(history.Pack(), []);
+        smaller.Load(history.Pack(), null, []);
         Assert.Equal(all.Skip(2).Reverse(), smaller.NewestFirst("job-é", 10));
         var legacy = new OutcomeHistory(5);
-        legacy.Load(null, all);
+        legacy.Load(null, null, all);
         Assert.Equal(all.Reverse(), legacy.NewestFirst("job-é", 10));
         Assert.Null(new OutcomeHistory(5).Pack());
+    }
+
+    [Fact]
+    public void OutcomeHistory_StoredInTheFixedWidthFormOfTheFourthVersion_StillLoads()
+    {
+        var all = new[]
+        {
+            Outcome("job-é", 1),
+            Outcome("job-é", 2, ExecutionStatus.Failed, "InvalidOperationException: nope ✗", attempt: 2),
+        };
+        // That version's layout: a count, then per outcome three instants, version, attempt, status, flags, silo, error.
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(all.Length);
+            foreach (var o in all)
+            {
+                writer.Write(o.ScheduledAt.UtcTicks);
+                writer.Write(o.StartedAt.UtcTicks);
+                writer.Write(o.FinishedAt.UtcTicks);
+                writer.Write(o.JobVersion);
+                writer.Write(o.Attempt);
+                writer.Write((int)o.Status);
+                writer.Write((byte)((o.IsFinal ? 1 : 0) | (o.Manual ? 2 : 0) | 4 | (o.Error is null ? 0 : 8)));
+                writer.Write(o.Silo!);
+                if (o.Error is not null) writer.Write(o.Error);
+            }
+        }
+
+        var history = new OutcomeHistory(5);
+        history.Load(null, buffer.ToArray(), []);
+
+        Assert.Equal(all.Reverse(), history.NewestFirst("job-é", 10));
+        // Written back, it takes the new form and reads the same.
+        var again = new OutcomeHistory(5);
+        again.Load(history.Pack(), null, []);
+        Assert.Equal(all.Reverse(), again.NewestFirst("job-é", 10));
     }
 
     [Fact]
