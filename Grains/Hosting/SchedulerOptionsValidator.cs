@@ -28,7 +28,7 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         Range(nameof(options.HistoryFlushDelay), options.HistoryFlushDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
         Range(nameof(options.StreamPollPeriod), options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
         Range(nameof(options.LeaseLength), options.LeaseLength, TimeSpan.Zero, TimeSpan.FromHours(1));
-        Range(nameof(options.LeaseReportInterval), options.LeaseReportInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        if (options.LeaseReportInterval is { } reportInterval) Range(nameof(options.LeaseReportInterval), reportInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         if (options.LeaseLength > TimeSpan.Zero && options.LeaseReportInterval > options.LeaseLength)
             errors.Add($"SchedulerOptions.LeaseReportInterval ({options.LeaseReportInterval}) must be at most SchedulerOptions.LeaseLength ({options.LeaseLength}).");
         IntRange(nameof(options.MaxBatch), options.MaxBatch, 1, 100_000);

@@ -360,7 +360,7 @@ public sealed partial class JobGrain
             // Leased occurrences still out: the worker's next report (or a collection) tells when they are done.
             if (LeaseOutstanding)
             {
-                ScheduleWake(_time.GetUtcNow() + _options.LeaseReportInterval);
+                ScheduleWake(_time.GetUtcNow() + _options.EffectiveLeaseReportInterval);
                 return false;
             }
             // Done only once every occurrence has reported back (or been given up on), so a lost one is still sent again.

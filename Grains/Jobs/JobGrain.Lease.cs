@@ -30,8 +30,13 @@ public sealed partial class JobGrain
         return _schedule!.NextAfter(next) is { } after && after <= now + LeaseLength;
     }
 
-    // When the lease must be renewed (half of it left), or null without one.
-    private DateTimeOffset? LeaseRenewAt => _leaseUntil - LeaseLength / 2;
+    // When the lease must be renewed, or null without one: when half of it is left, plus up to a quarter lease later by
+    // the job's id. Jobs granted together (a cluster start, a bulk creation) would otherwise renew together for ever, a
+    // burst of job-grain turns and writes every half lease; with the offset each job's renewal period differs a little,
+    // and the renewals spread out.
+    private DateTimeOffset? LeaseRenewAt => _leaseUntil - LeaseLength / 2 + RenewOffset;
+
+    private TimeSpan RenewOffset => LeaseLength / 4 * ((StableHash.Of(JobId) % 1024) / 1024.0);
 
     // After the wake's own dispatch: grants a lease, or renews the one held when half of it is left.
     private async Task LeaseAheadAsync()

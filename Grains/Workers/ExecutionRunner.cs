@@ -52,7 +52,7 @@ public sealed partial class ExecutionRunner : IDisposable
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
-        _leases = new LeaseBook(this, wheel, time, jobs, events, _silo, options.Value.Partitions, options.Value.LeaseReportInterval, options.Value.HistorySize, logger);
+        _leases = new LeaseBook(this, wheel, time, jobs, events, _silo, options.Value.Partitions, options.Value.EffectiveLeaseReportInterval, options.Value.HistorySize, logger);
     }
 
     /// <summary>Leases this silo holds.</summary>
