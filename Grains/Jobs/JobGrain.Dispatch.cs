@@ -138,6 +138,9 @@ public sealed partial class JobGrain
         if (_state.State.Status == JobStatus.Scheduled)
         {
             await RedeliverOverdueAsync();
+            // A held lease is renewed before the job dispatches anything itself: otherwise a renewal late in the lease
+            // would find the occurrences just after its end already dispatched one by one.
+            if (_leaseUntil is not null) await LeaseAheadAsync();
             await DispatchDueAsync();
             await LeaseAheadAsync();
         }

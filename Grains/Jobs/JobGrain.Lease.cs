@@ -14,6 +14,9 @@ public sealed partial class JobGrain
     // dispatch stopped when it first granted, up to this, are the worker's. _leaseStartCount: occurrences counted then.
     private DateTimeOffset? _leaseUntil;
     private long _leaseStartCount;
+    // Occurrences counted through the lease's end (what the worker fires, and must report finished). The job's own count
+    // may go further: after a lease's end it dispatches the rest of a schedule itself.
+    private long _leaseCount;
     // How far every leased occurrence has finished, as the worker last reported.
     private DateTimeOffset _leaseFinishedThrough;
     private long _leaseFinishedCount;
@@ -44,7 +47,7 @@ public sealed partial class JobGrain
         var now = _time.GetUtcNow();
         if (_fenced || (LeaseRenewAt is { } renewAt && renewAt > now) || !LeaseWorthIt(now)) return;
         var until = now + LeaseLength;
-        var saved = (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil);
+        var saved = (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil, _leaseCount);
         if (_leaseUntil is null)
         {
             _leaseFinishedThrough = _dispatchedThrough;
@@ -57,6 +60,7 @@ public sealed partial class JobGrain
             Advance(due, _schedule!.NextAfter(due));
         }
         _leaseUntil = until;
+        _leaseCount = _dispatchedCount;
         // The fence covers the lease: nothing is handed over beyond a reservation this activation wrote.
         if ((!_owns || until > _state.State.ReservedThrough) && !await ReserveAsync())
         {
@@ -75,7 +79,7 @@ public sealed partial class JobGrain
 
         void TakeBack()
         {
-            (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil) = saved;
+            (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil, _leaseCount) = saved;
             _retryDispatchAt = now + DispatchRetryDelay;
         }
     }
@@ -132,7 +136,7 @@ public sealed partial class JobGrain
     }
 
     // Whether leased occurrences are still out (handed over and not finished).
-    private bool LeaseOutstanding => _leaseUntil is not null && _leaseFinishedCount < _dispatchedCount;
+    private bool LeaseOutstanding => _leaseUntil is not null && _leaseFinishedCount < _leaseCount;
 
     private void ApplyLeaseReport(LeaseReport report)
     {

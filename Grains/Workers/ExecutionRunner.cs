@@ -36,7 +36,11 @@ public sealed partial class ExecutionRunner : IDisposable
     private readonly Dictionary<string, Revocation> _revoked = new(StringComparer.Ordinal);
     private readonly PriorityQueue<PendingExecution, (int NegPriority, long DueTicks, long Sequence)> _waiting = new();
     private long _sequence;
+    // Slots taken (at most _maxConcurrency) and executions waiting for one: changed with interlocked operations, so that
+    // starting an execution while slots are free takes no lock (thousands start at the same instant on the second).
     private int _running;
+    private int _waitingCount;
+    private int _revokedCount;
     private readonly RecentExecutions _seen = new(SeenMemory);
     private readonly LeaseBook _leases;
 
@@ -76,12 +80,18 @@ public sealed partial class ExecutionRunner : IDisposable
 
     // A leased occurrence has come: it starts now, unless this silo already took it (the job dispatched it itself too,
     // around a takeover), in which case the run already under way or done counts for the lease.
-    internal void StartLeased(LeasedSchedule lease, Execution.Execution execution)
+    // A lease that knows no delivery of the occurrence from its job (dedupe false) starts it without the de-duplication.
+    internal void StartLeased(LeasedSchedule lease, Execution.Execution execution, bool dedupe)
     {
+        if (!dedupe)
+        {
+            OnDue(new PendingExecution(this, execution, lease, remembered: false));
+            return;
+        }
         switch (_seen.Add(execution, _time.GetUtcNow()))
         {
             case Delivery.New:
-                OnDue(new PendingExecution(this, execution));
+                OnDue(new PendingExecution(this, execution, lease));
                 break;
             case Delivery.Done:
                 lease.Finished(execution.ScheduledAt);
@@ -162,6 +172,7 @@ public sealed partial class ExecutionRunner : IDisposable
             var minimum = _revoked.TryGetValue(jobId, out var known) ? Math.Max(known.MinVersion, minVersion) : minVersion;
             _revoked[jobId] = new Revocation(minimum, now);
             if (_revoked.Count > 1024) ForgetOldRevocations(now);
+            Volatile.Write(ref _revokedCount, _revoked.Count);
         }
         _leases.Revoke(jobId, minVersion);
         LogRevoked(_logger, jobId, minVersion);
@@ -176,7 +187,8 @@ public sealed partial class ExecutionRunner : IDisposable
 
     private bool IsRevoked(string jobId, long version)
     {
-        lock (_lock) return _revoked.Count > 0 && _revoked.TryGetValue(jobId, out var revocation) && version < revocation.MinVersion;
+        if (Volatile.Read(ref _revokedCount) == 0) return false;
+        lock (_lock) return _revoked.TryGetValue(jobId, out var revocation) && version < revocation.MinVersion;
     }
 
     // Executions of a revoked version are dispatched at most a lead ahead and held at most until due (or a retry's
@@ -191,29 +203,59 @@ public sealed partial class ExecutionRunner : IDisposable
     {
         if (IsRevoked(pending.Execution))
         {
-            _seen.Finished(pending.Execution);
+            if (pending.Remembered) _seen.Finished(pending.Execution);
+            return;
+        }
+        if (Volatile.Read(ref _waitingCount) == 0 && TryTakeSlot())
+        {
+            _ = RunAsync(pending);
             return;
         }
         lock (_lock)
         {
-            if (_running >= _maxConcurrency)
-            {
-                var e = pending.Execution;
-                _waiting.Enqueue(pending, (-e.Priority, e.ScheduledAt.UtcTicks, _sequence++));
-                return;
-            }
-            _running++;
+            var e = pending.Execution;
+            _waiting.Enqueue(pending, (-e.Priority, e.ScheduledAt.UtcTicks, _sequence++));
+            Interlocked.Increment(ref _waitingCount);
         }
-        _ = RunAsync(pending);
+        // A slot may have come free between the check above and the enqueue.
+        StartWaiting();
     }
 
+    private bool TryTakeSlot()
+    {
+        var running = Volatile.Read(ref _running);
+        while (running < _maxConcurrency)
+        {
+            var seen = Interlocked.CompareExchange(ref _running, running + 1, running);
+            if (seen == running) return true;
+            running = seen;
+        }
+        return false;
+    }
+
+    // Starts waiting executions while slots are free (higher priority first, then earlier instant).
+    private void StartWaiting()
+    {
+        while (Volatile.Read(ref _waitingCount) > 0 && TryTakeSlot())
+        {
+            if (NextWaiting() is { } next) _ = RunAsync(next);
+            else Interlocked.Decrement(ref _running);
+        }
+    }
+
+    // Runs the execution, then whatever waits, in the slot it holds; a handler that completes at once costs no await.
     private async Task RunAsync(PendingExecution pending)
     {
-        while (pending is not null)
+        while (true)
         {
-            await RunOneAsync(pending.Execution).ConfigureAwait(false);
-            pending = NextWaiting()!;
+            var run = RunOneAsync(pending);
+            if (!run.IsCompleted) await run.ConfigureAwait(false);
+            if (Volatile.Read(ref _waitingCount) == 0 || NextWaiting() is not { } next) break;
+            pending = next;
         }
+        // The slot goes back; an execution queued meanwhile (it saw no free slot) is started here.
+        Interlocked.Decrement(ref _running);
+        if (Volatile.Read(ref _waitingCount) > 0) StartWaiting();
     }
 
     private PendingExecution? NextWaiting()
@@ -222,6 +264,7 @@ public sealed partial class ExecutionRunner : IDisposable
         {
             while (_waiting.TryDequeue(out var next, out _))
             {
+                Interlocked.Decrement(ref _waitingCount);
                 if (_revoked.Count > 0 && _revoked.TryGetValue(next.Execution.JobId, out var revocation) && next.Execution.JobVersion < revocation.MinVersion)
                 {
                     _seen.Finished(next.Execution);
@@ -229,18 +272,18 @@ public sealed partial class ExecutionRunner : IDisposable
                 }
                 return next;
             }
-            _running--;
             return null;
         }
     }
 
-    private async Task RunOneAsync(Execution.Execution execution)
+    private async Task RunOneAsync(PendingExecution pending)
     {
+        var execution = pending.Execution;
         var startedAt = _time.GetUtcNow();
         var handler = _handlers.GetOrAdd(execution.Handler, static (name, services) => services.GetKeyedService<IJobHandler>(name), _services);
         if (handler is null)
         {
-            Report(execution, startedAt, ExecutionStatus.HandlerNotFound, $"No handler named '{execution.Handler}' is registered on silo {_silo}.", isFinal: true);
+            Report(pending, startedAt, ExecutionStatus.HandlerNotFound, $"No handler named '{execution.Handler}' is registered on silo {_silo}.", isFinal: true);
             return;
         }
 
@@ -284,7 +327,7 @@ public sealed partial class ExecutionRunner : IDisposable
         }
 
         var retry = status is ExecutionStatus.Failed or ExecutionStatus.TimedOut && execution.Attempt < execution.Retry.MaxAttempts;
-        Report(execution, startedAt, status, error, isFinal: !retry);
+        Report(pending, startedAt, status, error, isFinal: !retry);
         if (retry)
         {
             var next = execution with { Attempt = execution.Attempt + 1 };
@@ -294,13 +337,14 @@ public sealed partial class ExecutionRunner : IDisposable
         }
     }
 
-    private void Report(Execution.Execution execution, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
+    private void Report(PendingExecution pending, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
     {
+        var execution = pending.Execution;
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
-        if (isFinal && !execution.Manual) _seen.Finished(execution);
+        if (isFinal && !execution.Manual && pending.Remembered) _seen.Finished(execution);
         var finishedAt = _time.GetUtcNow();
         // Leased: kept as values with the lease until its next report; the event goes out now.
-        if (!execution.Manual && _leases.TryRecord(execution, startedAt, finishedAt, status, error, isFinal)) return;
+        if (!execution.Manual && _leases.TryRecord(pending.Lease, execution, startedAt, finishedAt, status, error, isFinal)) return;
         _reporter.Report(new ExecutionOutcome
         {
             JobId = execution.JobId,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using OrleansScheduler.Execution;
 using OrleansScheduler.Grains.Dispatch;
@@ -30,8 +31,12 @@ internal sealed partial class LeaseBook : IDisposable
     // finished. It moves into a lease granted again, and tells which redelivered occurrences already ran.
     private readonly Dictionary<string, (int Partition, LeaseProgress Progress, DateTimeOffset At)> _restored = new(StringComparer.Ordinal);
     private static readonly TimeSpan RestoredMemory = TimeSpan.FromMinutes(10);
-    // The sweep walks a snapshot, rebuilt only when leases come or go.
+    // The sweep and the ledgers walk snapshots (all leases, and per partition), rebuilt only when leases come or go.
     private LeasedSchedule[]? _snapshot;
+    private LeasedSchedule[]?[]? _byPartition;
+    // Leases whose schedule has ended: reported at the next sweep rather than at a full pass.
+    private readonly ConcurrentQueue<LeasedSchedule> _soon = new();
+    private int _sweeps;
     private readonly ITimer _sweep;
 
     public LeaseBook(ExecutionRunner runner, ITimingWheel wheel, TimeProvider time, JobGrainReferences jobs, ExecutionEventPublisher events,
@@ -79,7 +84,7 @@ internal sealed partial class LeaseBook : IDisposable
                 var offset = (long)(StableHash.Of(lease.JobId) % (ulong)Math.Max(1, _reportTicks));
                 created = new LeasedSchedule(this, lease, _historySize, _time.GetUtcNow().UtcTicks + _reportTicks / 2 + offset / 2);
                 _leases[lease.JobId] = created;
-                _snapshot = null;
+                Changed();
             }
         }
         if (created is null)
@@ -102,7 +107,7 @@ internal sealed partial class LeaseBook : IDisposable
         {
             if (!_leases.TryGetValue(jobId, out revoked) || revoked.Version >= minVersion) return;
             _leases.Remove(jobId);
-            _snapshot = null;
+            Changed();
         }
         Retire(revoked);
     }
@@ -127,7 +132,7 @@ internal sealed partial class LeaseBook : IDisposable
             foreach (var lease in _leases.Values)
                 if (lease.Partition == partition) dropped.Add(lease);
             foreach (var lease in dropped) _leases.Remove(lease.JobId);
-            _snapshot = null;
+            Changed();
         }
         foreach (var lease in dropped) Retire(lease);
         // One-way and not awaited: the worker is deactivating, and the job's grant comes back to this partition (the
@@ -161,9 +166,9 @@ internal sealed partial class LeaseBook : IDisposable
         List<LeaseProgress> entries;
         lock (_lock)
         {
-            entries = new List<LeaseProgress>(_leases.Count / _partitions + 16);
-            foreach (var lease in _leases.Values)
-                if (lease.Partition == partition) entries.Add(lease.Progress());
+            var leases = PartitionSnapshot(partition);
+            entries = new List<LeaseProgress>(leases.Length + 16);
+            foreach (var lease in leases) entries.Add(lease.Progress());
             List<string>? forget = null;
             foreach (var (jobId, restored) in _restored)
             {
@@ -200,14 +205,18 @@ internal sealed partial class LeaseBook : IDisposable
 
     /// <summary>
     /// Records an attempt's outcome with the lease that fired it, and publishes it as an execution event (the job would
-    /// have, had it been reported per occurrence); false when no lease fired it.
+    /// have, had it been reported per occurrence); false when no lease fired it. The lease that fired the attempt is
+    /// given when known (a first attempt), else looked up by job.
     /// </summary>
-    public bool TryRecord(Execution.Execution execution, DateTimeOffset startedAt, DateTimeOffset finishedAt, ExecutionStatus status, string? error, bool isFinal)
+    public bool TryRecord(LeasedSchedule? lease, Execution.Execution execution, DateTimeOffset startedAt, DateTimeOffset finishedAt, ExecutionStatus status,
+        string? error, bool isFinal)
     {
-        LeasedSchedule? lease;
-        lock (_lock)
+        if (lease is null)
         {
-            if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return false;
+            lock (_lock)
+            {
+                if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return false;
+            }
         }
         if (!lease.TryRecord(execution, startedAt.UtcTicks, finishedAt.UtcTicks, status, error, isFinal)) return false;
         _events.Publish(execution.JobId, execution.ScheduledAt.UtcTicks, startedAt.UtcTicks, finishedAt.UtcTicks, execution.Attempt, status,
@@ -215,25 +224,33 @@ internal sealed partial class LeaseBook : IDisposable
         return true;
     }
 
-    internal void Start(LeasedSchedule lease, Execution.Execution execution) => _runner.StartLeased(lease, execution);
+    internal void Start(LeasedSchedule lease, Execution.Execution execution, bool dedupe) => _runner.StartLeased(lease, execution, dedupe);
+
+    // A lease taken or moved now may meet deliveries its job sent around the grant (dispatched a lead ahead, or on the
+    // stream): its occurrences due this soon start through the de-duplication.
+    internal long DedupeHorizon() => (_time.GetUtcNow() + DedupeAfterGrant).UtcTicks;
+
+    private static readonly TimeSpan DedupeAfterGrant = TimeSpan.FromSeconds(30);
 
 
+    /// <summary>Reports the lease at the next sweep (its schedule has ended: the job completes on that report).</summary>
+    internal void ReportSoon(LeasedSchedule lease) => _soon.Enqueue(lease);
+
+    // Every tenth of a second: the leases whose schedule ended. Every second: a pass over all leases for the reports due
+    // by interval (a lease whose job stopped renewing) and the leases spent long ago.
     private void Sweep()
     {
         try
         {
+            while (_soon.TryDequeue(out var lease)) Send(lease);
+            if (++_sweeps % FullPassEvery != 0) return;
             var now = _time.GetUtcNow();
             var nowTicks = now.UtcTicks;
             var spentBefore = now - SpentAfter;
             List<LeasedSchedule>? spent = null;
             foreach (var lease in Snapshot())
             {
-                if (lease.ReportSoon)
-                {
-                    lease.ReportSoon = false;
-                    Send(lease);
-                }
-                else if (lease.NextReportTicks <= nowTicks)
+                if (lease.NextReportTicks <= nowTicks)
                 {
                     lease.NextReportTicks += _reportTicks;
                     if (lease.NextReportTicks <= nowTicks) lease.NextReportTicks = nowTicks + _reportTicks;
@@ -246,7 +263,7 @@ internal sealed partial class LeaseBook : IDisposable
             {
                 foreach (var lease in spent)
                     if (_leases.TryGetValue(lease.JobId, out var held) && ReferenceEquals(held, lease)) _leases.Remove(lease.JobId);
-                _snapshot = null;
+                Changed();
             }
         }
         catch (Exception ex)
@@ -255,9 +272,29 @@ internal sealed partial class LeaseBook : IDisposable
         }
     }
 
+    private const int FullPassEvery = 10;
+
+    // Under _lock.
+    private void Changed()
+    {
+        _snapshot = null;
+        _byPartition = null;
+    }
+
     private LeasedSchedule[] Snapshot()
     {
         lock (_lock) return _snapshot ??= [.. _leases.Values];
+    }
+
+    private LeasedSchedule[] PartitionSnapshot(int partition)
+    {
+        if (_byPartition is null)
+        {
+            var lists = new List<LeasedSchedule>[_partitions];
+            foreach (var lease in _leases.Values) (lists[lease.Partition % _partitions] ??= []).Add(lease);
+            _byPartition = [.. lists.Select(list => list is null ? [] : list.ToArray())];
+        }
+        return _byPartition[partition % _partitions] ?? [];
     }
 
     private void Send(LeasedSchedule lease)

@@ -27,12 +27,18 @@ internal sealed class LeasedSchedule
     private readonly int _historySize;
     private JobLease _lease;
     private DateTimeOffset _until;
+    // _until for readers without the lock.
+    private long _untilTicks;
     // The last occurrence fired, and the occurrences counted through it.
     private DateTimeOffset _cursor;
     private long _count;
     // Occurrences at or before this are not the lease's (the job dispatched them itself).
     private DateTimeOffset _floor;
     private DateTimeOffset _finishedThrough;
+    // Occurrences up to this instant (UTC ticks) may also have come from the job itself (delivered while the lease had
+    // not fired them yet, or around a grant): those start through the runner's de-duplication. Past it, an occurrence
+    // only the lease fires starts without it (no lock, no key to remember per occurrence).
+    private long _dedupeThroughTicks;
 
     // Occurrences counted through _finishedThrough: every fired one but those still open.
     private long FinishedCount => _count - _open.Count;
@@ -59,9 +65,11 @@ internal sealed class LeasedSchedule
         _historySize = historySize;
         _schedule = ScheduleCalculator.Compile(lease.Schedule, lease.Anchor);
         _until = lease.Until;
+        _untilTicks = _until.UtcTicks;
         _floor = _cursor = _finishedThrough = lease.After;
         _count = lease.Count;
         NextReportTicks = nextReportTicks;
+        _dedupeThroughTicks = book.DedupeHorizon();
     }
 
     public string JobId => _lease.JobId;
@@ -76,6 +84,7 @@ internal sealed class LeasedSchedule
     /// <summary>The lease ran out a while ago and has nothing left to report: the book may forget it.</summary>
     public bool IsSpent(DateTimeOffset olderThan)
     {
+        if (Volatile.Read(ref _untilTicks) >= olderThan.UtcTicks) return false;
         lock (_lock) return _until < olderThan && _open.Count == 0 && !_unreported && !_armed;
     }
 
@@ -86,7 +95,11 @@ internal sealed class LeasedSchedule
         {
             if (_dropped) return;
             _lease = grant;
-            if (grant.Until > _until) _until = grant.Until;
+            if (grant.Until > _until)
+            {
+                _until = grant.Until;
+                Volatile.Write(ref _untilTicks, _until.UtcTicks);
+            }
             if (grant.After > _cursor)
             {
                 // The job dispatched up to there itself (a new activation does, before it grants): those are not the
@@ -94,6 +107,7 @@ internal sealed class LeasedSchedule
                 _floor = _cursor = _finishedThrough = grant.After;
                 _count = grant.Count;
                 _open.Clear();
+                _dedupeThroughTicks = Math.Max(_dedupeThroughTicks, _book.DedupeHorizon());
                 Disarm();
             }
             ArmLocked();
@@ -137,11 +151,13 @@ internal sealed class LeasedSchedule
     {
         DateTimeOffset due;
         JobLease lease;
+        bool dedupe;
         lock (_lock)
         {
             if (_dropped || !_armed || token != _armToken) return;
             _armed = false;
             due = _armedAt;
+            dedupe = due.UtcTicks <= _dedupeThroughTicks;
             lease = _lease;
             _cursor = due;
             _count++;
@@ -149,7 +165,7 @@ internal sealed class LeasedSchedule
         }
         // The start comes first, and the next arming goes to the back of the pool's queue: at an instant where thousands
         // of jobs fire, computing each one's next occurrence between the starts would delay every start after it.
-        _book.Start(this, lease.OccurrenceAt(due));
+        _book.Start(this, lease.OccurrenceAt(due), dedupe);
         ThreadPool.UnsafeQueueUserWorkItem(_armWork ??= new ArmWork(this), preferLocal: false);
     }
 
@@ -164,7 +180,13 @@ internal sealed class LeasedSchedule
     {
         lock (_lock)
         {
-            if (version != _lease.JobVersion || ticks <= _floor.UtcTicks || ticks > _cursor.UtcTicks) return LeaseCover.None;
+            if (version != _lease.JobVersion || ticks <= _floor.UtcTicks) return LeaseCover.None;
+            if (ticks > _cursor.UtcTicks)
+            {
+                // Not fired yet: the delivery is taken, and the lease's own start of it must meet it in the de-duplication.
+                if (ticks > _dedupeThroughTicks) _dedupeThroughTicks = ticks;
+                return LeaseCover.None;
+            }
             return ticks <= _finishedThrough.UtcTicks ? LeaseCover.Finished : LeaseCover.Fired;
         }
     }
@@ -179,6 +201,8 @@ internal sealed class LeasedSchedule
         var ticks = execution.ScheduledAt.UtcTicks;
         lock (_lock)
         {
+            // A dropped lease has sent its last report: the outcome goes to the job on its own.
+            if (_dropped) return false;
             var open = false;
             foreach (var (openTicks, done) in _open)
             {
@@ -234,11 +258,8 @@ internal sealed class LeasedSchedule
         _unreported = true;
         // The schedule has ended (cap on runs, end bound) and everything finished: the job completes on this report, so
         // it goes with the next sweep rather than at the report interval.
-        if (_open.Count == 0 && ((_schedule.MaxRuns is { } max && _count >= max) || _schedule.NextAfter(_cursor) is null)) ReportSoon = true;
+        if (_open.Count == 0 && ((_schedule.MaxRuns is { } max && _count >= max) || _schedule.NextAfter(_cursor) is null)) _book.ReportSoon(this);
     }
-
-    /// <summary>Set when a report should not wait for the interval (the lease's schedule has ended); the sweep clears it.</summary>
-    public bool ReportSoon { get; set; }
 
     /// <summary>What happened since the last report, or null when nothing did; what it returns counts as reported.</summary>
     public LeaseReport? TakeReport()

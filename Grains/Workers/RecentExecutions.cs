@@ -17,45 +17,77 @@ internal enum Delivery
 /// The occurrences a silo took lately, for dropping redeliveries. Two generations of a dictionary: the current one
 /// takes new keys, the previous one is still consulted, and they rotate every <c>memory</c>, so a finished key is
 /// remembered for between one and two of it at a fixed cost per key (no per-key timestamps); a key not yet finished is
-/// carried over at each rotation until it finishes.
+/// carried over at each rotation until it finishes. Split into shards by key, each with its own lock: every start and
+/// every outcome passes here, thousands at the same instant on the second.
 /// </summary>
 internal sealed class RecentExecutions(TimeSpan memory)
 {
-    private readonly Lock _lock = new();
-    private Dictionary<Key, bool> _current = [];
-    private Dictionary<Key, bool> _previous = [];
-    private DateTimeOffset _rotatedAt = DateTimeOffset.MinValue;
+    private const int ShardCount = 16;
+    private readonly Shard[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new Shard())];
+    // The generations rotate together: the first Add a memory after the last rotation starts a new generation, and each
+    // shard catches up when it is next used.
+    private long _generation;
+    private long _rotatedAtTicks;
 
     /// <summary>Remembers the occurrence as taken, or says what is known of it already.</summary>
     public Delivery Add(Execution.Execution execution, DateTimeOffset now)
     {
+        var rotatedAt = Volatile.Read(ref _rotatedAtTicks);
+        if (now.UtcTicks - rotatedAt >= memory.Ticks && Interlocked.CompareExchange(ref _rotatedAtTicks, now.UtcTicks, rotatedAt) == rotatedAt)
+            Interlocked.Increment(ref _generation);
         var key = Key.Of(execution);
-        lock (_lock)
-        {
-            if (now - _rotatedAt >= memory)
-            {
-                // The oldest generation goes, except what is still held or running: a redelivery of those must still
-                // be dropped, however long the handler takes.
-                foreach (var (old, finished) in _previous)
-                    if (!finished) _current.TryAdd(old, false);
-                (_previous, _current) = (_current, _previous);
-                _current.Clear();
-                _rotatedAt = now;
-            }
-            if (_current.TryGetValue(key, out var done) || _previous.TryGetValue(key, out done)) return done ? Delivery.Done : Delivery.Pending;
-            _current[key] = false;
-            return Delivery.New;
-        }
+        return ShardOf(key).Add(key, Volatile.Read(ref _generation));
     }
 
     /// <summary>Records that the occurrence reached its final outcome.</summary>
     public void Finished(Execution.Execution execution)
     {
         var key = Key.Of(execution);
-        lock (_lock)
+        ShardOf(key).Finished(key, Volatile.Read(ref _generation));
+    }
+
+    private Shard ShardOf(in Key key) => _shards[(int)((key.IdHash ^ (ulong)key.ScheduledTicks) % ShardCount)];
+
+    private sealed class Shard
+    {
+        private readonly Lock _lock = new();
+        private Dictionary<Key, bool> _current = [];
+        private Dictionary<Key, bool> _previous = [];
+        private long _generation;
+
+        public Delivery Add(Key key, long generation)
         {
-            if (_current.ContainsKey(key)) _current[key] = true;
-            else if (_previous.ContainsKey(key)) _previous[key] = true;
+            lock (_lock)
+            {
+                CatchUp(generation);
+                if (_current.TryGetValue(key, out var done) || _previous.TryGetValue(key, out done)) return done ? Delivery.Done : Delivery.Pending;
+                _current[key] = false;
+                return Delivery.New;
+            }
+        }
+
+        public void Finished(Key key, long generation)
+        {
+            lock (_lock)
+            {
+                CatchUp(generation);
+                if (_current.ContainsKey(key)) _current[key] = true;
+                else if (_previous.ContainsKey(key)) _previous[key] = true;
+            }
+        }
+
+        // The oldest generation goes, except what is still held or running: a redelivery of those must still be dropped,
+        // however long the handler takes. Two rotations forget everything finished; more change nothing further.
+        private void CatchUp(long generation)
+        {
+            for (var i = 0; i < Math.Min(2, generation - _generation); i++)
+            {
+                foreach (var (old, finished) in _previous)
+                    if (!finished) _current.TryAdd(old, false);
+                (_previous, _current) = (_current, _previous);
+                _current.Clear();
+            }
+            if (generation > _generation) _generation = generation;
         }
     }
 

@@ -29,6 +29,8 @@ public sealed class GcPauses : EventListener
     private DateTime _gcStartedAt;
     private DateTime _gcEndedAt;
     private int _generation = -1;
+    // Why each full collection ran and how (the runtime's GCStart reason and type), e.g. "AllocLarge/blocking".
+    private readonly List<string> _fullCollections = [];
     private double _promotedMb;
     private bool _recording;
 
@@ -62,6 +64,16 @@ public sealed class GcPauses : EventListener
                 case GcStart when e.Payload is { Count: > 1 } payload:
                     _generation = Convert.ToInt32(payload[1]);
                     _gcStartedAt = e.TimeStamp;
+                    if (_recording && _generation == 2 && payload.Count > 3)
+                    {
+                        var reason = Convert.ToInt32(payload[2]) switch
+                        {
+                            0 => "AllocSmall", 1 => "Induced", 2 => "LowMemory", 3 => "Empty", 4 => "AllocLarge", 5 => "OutOfSpaceSOH",
+                            6 => "OutOfSpaceLOH", 7 => "InducedNotForced", 8 => "Internal", 9 => "InducedLowMemory", var r => $"reason{r}",
+                        };
+                        var how = Convert.ToInt32(payload[3]) switch { 0 => "blocking", 1 => "background", 2 => "foreground", var t => $"type{t}" };
+                        _fullCollections.Add($"{reason}/{how}");
+                    }
                     break;
                 case GcEnd:
                     _gcEndedAt = e.TimeStamp;
@@ -86,6 +98,7 @@ public sealed class GcPauses : EventListener
         lock (_lock)
         {
             _pauses.Clear();
+            _fullCollections.Clear();
             _markedMb.Clear();
             _allocatedBytes.Clear();
             _recording = true;
@@ -110,7 +123,8 @@ public sealed class GcPauses : EventListener
             });
             var allocated = _allocatedBytes.Count == 0 ? "" : "\n  allocated (sampled), top types: " + string.Join(", ",
                 _allocatedBytes.OrderByDescending(kv => kv.Value).Take(25).Select(kv => $"{kv.Key} {kv.Value / 1e6:N0} MB"));
-            return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms; marked from roots: " +
+            var full = _fullCollections.Count == 0 ? "" : $"; full collections: {string.Join(", ", _fullCollections)}";
+            return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms{full}; marked from roots: " +
                    string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB")) + allocated;
         }
     }

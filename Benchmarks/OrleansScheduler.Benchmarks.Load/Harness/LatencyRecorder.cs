@@ -23,9 +23,14 @@ public sealed class LatencyRecorder
     // Worst lateness (µs) per second of the window, by scheduled second: shows whether a tail is spread out or one stall.
     private long[] _worstPerSecond = [];
 
-    /// <summary>Only occurrences scheduled inside [from, to) are counted.</summary>
-    public void SetWindow(DateTimeOffset from, DateTimeOffset to)
+    /// <summary>
+    /// Only occurrences scheduled inside [from, to) are counted. The set of seen runs is sized for
+    /// <paramref name="expected"/> now: grown during the window, its arrays would be large-object allocations that
+    /// trigger full collections in the process measured.
+    /// </summary>
+    public void SetWindow(DateTimeOffset from, DateTimeOffset to, long expected = 0)
     {
+        lock (_seenLock) _seen.EnsureCapacity((int)Math.Min(expected + expected / 8, 50_000_000));
         _worstPerSecond = new long[Math.Max(1, (int)Math.Ceiling((to - from).TotalSeconds))];
         Volatile.Write(ref _windowToTicks, to.UtcTicks);
         Volatile.Write(ref _windowFromTicks, from.UtcTicks);

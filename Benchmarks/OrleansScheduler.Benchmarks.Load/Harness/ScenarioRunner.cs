@@ -44,7 +44,7 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         var createRate = await CreateAsync(list, ct);
         var from = Max(start, DateTimeOffset.UtcNow) + options.Warmup;
         var to = from + options.Duration;
-        _recorder.SetWindow(from, to);
+        _recorder.SetWindow(from, to, expected: list.Sum(j => j.DueBetween(from, to)));
         await WaitUntilAsync(from, ct);
         var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var allocatedFrom = GC.GetTotalAllocatedBytes();
@@ -69,7 +69,7 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         var jobs = options.Jobs;
         var at = NextSecond(DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5 + jobs / 1500.0));
         var list = Enumerable.Range(0, jobs).Select(i => new BenchJob(i, BenchScheduleKind.Once, at, TimeSpan.Zero)).ToList();
-        _recorder.SetWindow(at, at.AddTicks(1));
+        _recorder.SetWindow(at, at.AddTicks(1), expected: jobs);
         var createRate = await CreateAsync(list, ct);
         if (DateTimeOffset.UtcNow > at) log.WriteLine($"  warning: creation ended {(DateTimeOffset.UtcNow - at).TotalMilliseconds:0} ms after the burst instant");
         await WaitUntilAsync(at, ct);
