@@ -22,4 +22,13 @@ public sealed class WheelOptions
 
     /// <summary>Number of hierarchy levels. Default 4; allowed 1 to 8.</summary>
     public int Levels { get; set; } = 4;
+
+    /// <summary>
+    /// The least time between two wakes of the driver thread on the system clock: entries due closer together than this
+    /// fire together, up to this much late. Each wake costs about 20 µs of CPU (and a thread-pool wake per hand-off), so at
+    /// 10,000 entries a second spread evenly a wake per entry would cost more than the entries; with 200 µs a wake fires
+    /// two on average (docs/benchmarks.md). Zero wakes for every entry. Default 200 µs; allowed 0 to 10 ms. A driver on an
+    /// injected test clock wakes for every entry.
+    /// </summary>
+    public TimeSpan MinWakeInterval { get; set; } = TimeSpan.FromMicroseconds(200);
 }

@@ -17,6 +17,9 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
     /// <summary>Largest allowed <see cref="WheelOptions.SlotsPerLevel"/>: 65,536.</summary>
     public const int MaxSlotsPerLevel = 65_536;
 
+    /// <summary>Largest allowed <see cref="WheelOptions.MinWakeInterval"/>: 10 ms.</summary>
+    public static readonly TimeSpan MaxMinWakeInterval = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Largest allowed <see cref="WheelOptions.Levels"/>: 8.</summary>
     public const int MaxLevels = 8;
 
@@ -43,6 +46,11 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
         if (options.Levels < 1 || options.Levels > MaxLevels)
         {
             failures.Add($"WheelOptions.Levels must be between 1 and {MaxLevels} (was {options.Levels}); the default is 4.");
+        }
+
+        if (options.MinWakeInterval < TimeSpan.Zero || options.MinWakeInterval > MaxMinWakeInterval)
+        {
+            failures.Add($"WheelOptions.MinWakeInterval must be between 0 and 10 ms (was {options.MinWakeInterval}); the default is 200 µs.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

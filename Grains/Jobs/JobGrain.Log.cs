@@ -49,4 +49,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: granting its lease to its worker failed; it dispatches itself until the next try")]
     private static partial void LogLeaseFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the history of job {JobId} failed; it is written again after the flush delay")]
+    private static partial void LogHistoryWriteFailed(ILogger logger, Exception exception, string jobId);
 }

@@ -75,6 +75,21 @@ public sealed partial class JobGrain
         return Outcomes.NewestFirst(JobId, limit);
     }
 
+    // Writes history and counters in the current turn; on failure they are written after the flush delay instead.
+    private async Task FlushHistoryNowAsync()
+    {
+        _historyDirty = true;
+        try
+        {
+            await FlushAsync();
+        }
+        catch (Exception ex)
+        {
+            LogHistoryWriteFailed(_logger, ex, JobId);
+            MarkHistoryDirty();
+        }
+    }
+
     private async Task FlushAsync()
     {
         if (Exists && _historyDirty)

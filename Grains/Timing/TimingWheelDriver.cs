@@ -36,6 +36,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromMilliseconds(10);
 
     private readonly WheelOptions _options;
+    private readonly long _minWakeTicks;
     private readonly TimeProvider _time;
     private readonly ILogger<TimingWheelDriver> _logger;
     private readonly bool _systemClock;
@@ -63,6 +64,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
+        _minWakeTicks = _options.MinWakeInterval.Ticks;
         _time = time;
         _logger = logger;
         _systemClock = ReferenceEquals(time, TimeProvider.System);
@@ -216,7 +218,11 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
                 plannedWake = target;
                 if (sleeper is not null)
                 {
-                    SleepPrecisely(target, sleeper);
+                    // Entries due within the least wake interval of the last wake wait for the next one (see
+                    // WheelOptions.MinWakeInterval): a wake per entry would cost more CPU than the entries at high rates.
+                    var wakeAt = Math.Max(target, now + _minWakeTicks);
+                    plannedWake = wakeAt;
+                    SleepPrecisely(wakeAt, sleeper);
                 }
                 else
                 {

@@ -30,4 +30,22 @@ public sealed class WheelOptionsValidatorTests
         Assert.Contains(field, message, StringComparison.Ordinal);
         Assert.Contains(value, message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-1, "(was -00:00:00.0010000)")]
+    [InlineData(11, "(was 00:00:00.0110000)")]
+    public void Validate_MinWakeIntervalOutOfRange_FailsNamingFieldAndValue(double ms, string value)
+    {
+        var result = new WheelOptionsValidator().Validate(null, new WheelOptions { MinWakeInterval = TimeSpan.FromMilliseconds(ms) });
+
+        var message = Assert.Single(result.Failures!);
+        Assert.Contains("WheelOptions.MinWakeInterval", message, StringComparison.Ordinal);
+        Assert.Contains(value, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MinWakeIntervalZero_WakesForEveryEntry_AndIsAllowed()
+    {
+        Assert.True(new WheelOptionsValidator().Validate(null, new WheelOptions { MinWakeInterval = TimeSpan.Zero }).Succeeded);
+    }
 }
