@@ -22,4 +22,7 @@ public sealed partial class ExecutionRunner
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {ExecutionId}: it came over the stream long after its instant (its job sends such executions again directly)")]
     private static partial void LogStaleDropped(ILogger logger, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording an outcome of job {JobId} failed")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string jobId);
 }

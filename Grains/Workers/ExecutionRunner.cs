@@ -337,12 +337,59 @@ public sealed partial class ExecutionRunner : IDisposable
         }
     }
 
+    // Work items the wheel handed to the pool that have not started yet.
+    private int _backlog;
+    // Attempts whose outcome waits to be recorded, and whether a drain of them is queued or running.
+    private readonly ConcurrentQueue<FinishedAttempt> _finished = new();
+    private int _draining;
+    private FinishedDrain? _drain;
+
+    /// <summary>The wheel handed an execution (or a lease's occurrence) to the pool.</summary>
+    internal void Handed() => Interlocked.Increment(ref _backlog);
+
+    /// <summary>A handed-over work item has started.</summary>
+    internal void Taken() => Interlocked.Decrement(ref _backlog);
+
+    // Starts first: while starts wait in the pool (thousands due at one instant), recording an outcome (de-duplication,
+    // lease, event, report to the job) goes to the back of the pool's queue instead of delaying every start behind it.
     private void Report(PendingExecution pending, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
+    {
+        var finishedAt = _time.GetUtcNow();
+        if (Volatile.Read(ref _backlog) <= 0)
+        {
+            Record(pending, startedAt, finishedAt, status, error, isFinal);
+            return;
+        }
+        _finished.Enqueue(new FinishedAttempt(pending, startedAt, finishedAt, status, error, isFinal));
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) ThreadPool.UnsafeQueueUserWorkItem(_drain ??= new FinishedDrain(this), preferLocal: false);
+    }
+
+    private void DrainFinished()
+    {
+        while (true)
+        {
+            while (_finished.TryDequeue(out var f))
+            {
+                try
+                {
+                    Record(f.Pending, f.StartedAt, f.FinishedAt, f.Status, f.Error, f.IsFinal);
+                }
+                catch (Exception ex)
+                {
+                    LogRecordFailed(_logger, ex, f.Pending.Execution.JobId);
+                }
+            }
+            Volatile.Write(ref _draining, 0);
+            // An attempt queued after the last dequeue and before the flag cleared found a drain running: take it here.
+            if (_finished.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+        }
+    }
+
+    private void Record(PendingExecution pending, DateTimeOffset startedAt, DateTimeOffset finishedAt, ExecutionStatus status, string? error, bool isFinal)
     {
         var execution = pending.Execution;
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
         if (isFinal && !execution.Manual && pending.Remembered) _seen.Finished(execution);
-        var finishedAt = _time.GetUtcNow();
         // Leased: kept as values with the lease until its next report; the event goes out now.
         if (!execution.Manual && _leases.TryRecord(pending.Lease, execution, startedAt, finishedAt, status, error, isFinal)) return;
         _reporter.Report(new ExecutionOutcome
@@ -381,6 +428,14 @@ public sealed partial class ExecutionRunner : IDisposable
     private static readonly TimeSpan RevocationMemory = TimeSpan.FromHours(1);
 
     private readonly record struct Revocation(long MinVersion, DateTimeOffset At);
+
+    private readonly record struct FinishedAttempt(PendingExecution Pending, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ExecutionStatus Status,
+        string? Error, bool IsFinal);
+
+    private sealed class FinishedDrain(ExecutionRunner runner) : IThreadPoolWorkItem
+    {
+        public void Execute() => runner.DrainFinished();
+    }
 
     private sealed class CancelOnExpiry(CancellationTokenSource cts) : IWheelItem, IThreadPoolWorkItem
     {

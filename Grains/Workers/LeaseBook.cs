@@ -213,6 +213,8 @@ internal sealed partial class LeaseBook : IDisposable
     {
         if (lease is null)
         {
+            // Read without the lock first: a silo without leases pays nothing here per attempt.
+            if (_leases.Count == 0) return false;
             lock (_lock)
             {
                 if (_leases.Count == 0 || !_leases.TryGetValue(execution.JobId, out lease)) return false;
@@ -223,6 +225,10 @@ internal sealed partial class LeaseBook : IDisposable
             isFinal, manual: false, Silo, execution.JobVersion, error);
         return true;
     }
+
+    internal void Handed() => _runner.Handed();
+
+    internal void Taken() => _runner.Taken();
 
     internal void Start(LeasedSchedule lease, Execution.Execution execution, bool dedupe) => _runner.StartLeased(lease, execution, dedupe);
 

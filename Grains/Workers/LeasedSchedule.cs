@@ -313,9 +313,17 @@ internal sealed class LeasedSchedule
     private sealed class Tick(LeasedSchedule schedule, long token) : IWheelItem, IThreadPoolWorkItem
     {
         // The driver thread only hands over: the next occurrence is armed and the execution started on the pool.
-        public void OnExpired() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        public void OnExpired()
+        {
+            schedule._book.Handed();
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
 
-        public void Execute() => schedule.Fire(token);
+        public void Execute()
+        {
+            schedule._book.Taken();
+            schedule.Fire(token);
+        }
     }
 }
 

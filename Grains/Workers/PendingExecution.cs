@@ -15,7 +15,15 @@ internal sealed class PendingExecution(ExecutionRunner runner, Execution.Executi
     public LeasedSchedule? Lease { get; } = lease;
 
     // Runs on the wheel's driver thread: only a hand-off, so the driver never waits on a handler.
-    public void OnExpired() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    public void OnExpired()
+    {
+        runner.Handed();
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
 
-    void IThreadPoolWorkItem.Execute() => runner.OnDue(this);
+    void IThreadPoolWorkItem.Execute()
+    {
+        runner.Taken();
+        runner.OnDue(this);
+    }
 }

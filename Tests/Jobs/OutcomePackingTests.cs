@@ -92,4 +92,21 @@ public sealed class OutcomePackingTests
         foreign[0] = 9;
         Assert.Contains("format 9", Assert.Throws<FormatException>(() => OutcomeUnpacker.Read(foreign)).Message);
     }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00.0000000Z")]
+    [InlineData("2026-11-26T06:05:04.0030021Z")]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
+    public void ExecutionIds_AreTheJobIdAndTheRoundTripInstant(string instant)
+    {
+        var at = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
+        var expected = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal($"tâche/été@{expected}", ExecutionIds.For("tâche/été", at));
+        Assert.Equal($"x@!{expected}", ExecutionIds.For("x", at, manual: true));
+        Assert.Equal(instant, expected);
+        // The instant is taken in UTC whatever the offset it comes with.
+        var local = DateTimeOffset.Parse("2026-11-26T11:05:04.0030021+05:00", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("a@2026-11-26T06:05:04.0030021Z", ExecutionIds.For("a", local));
+    }
 }
