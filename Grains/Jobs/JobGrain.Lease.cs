@@ -169,6 +169,42 @@ public sealed partial class JobGrain
             await ArmAsync();
     }
 
+    // A leased job stores its resume point only with its renewals (a minute or two apart), but its worker knows to the
+    // moment how far the lease's occurrences have finished (or, when the partition moved with a silo, its ledger knows
+    // to the second). A new activation asks before it dispatches anything: otherwise it would run again, as missed,
+    // everything the lease ran since the last renewal.
+    private static readonly TimeSpan ResumeAskTimeout = TimeSpan.FromSeconds(2);
+
+    private async Task ResumeFromWorkerAsync()
+    {
+        var state = _state.State;
+        if (LeaseLength <= TimeSpan.Zero || state.Status != JobStatus.Scheduled || state.Definition!.Schedule.Kind is not (ScheduleKind.Cron or ScheduleKind.Interval)) return;
+        // Only a job that was firing lately can have a lease out: a lease is reserved half a lease past its end.
+        if (state.ReservedThrough < _time.GetUtcNow() - LeaseLength) return;
+        try
+        {
+            // Bounded: during a membership change the partition may take a moment to settle, and the job must not wait
+            // for a call's full timeout before it fires again (it then resumes from its stored point, as before).
+            var collected = await _dispatcher.CollectAsync(_partition, JobId).WaitAsync(ResumeAskTimeout, _time);
+            if (collected is not { } report || report.JobVersion != state.Version) return;
+            if (Outcomes.AddPacked(report.Outcomes) > 0 || report.Succeeded + report.Failed > 0)
+            {
+                _history.State.Succeeded += report.Succeeded;
+                _history.State.Failed += report.Failed;
+                MarkHistoryDirty();
+            }
+            if (report.FinishedThrough <= _dispatchedThrough) return;
+            LogResumedFromWorker(_logger, JobId, _dispatchedThrough, report.FinishedThrough);
+            _dispatchedThrough = report.FinishedThrough;
+            _dispatchedCount = report.FinishedCount;
+            _nextKnown = false;
+        }
+        catch (Exception ex)
+        {
+            LogLeaseFailed(_logger, ex, JobId);
+        }
+    }
+
     // Reads take what the worker has not reported yet, so history and counters are current.
     private async Task CollectLeaseAsync()
     {

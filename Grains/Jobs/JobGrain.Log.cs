@@ -52,4 +52,7 @@ public sealed partial class JobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the history of job {JobId} failed; it is written again after the flush delay")]
     private static partial void LogHistoryWriteFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumes where its worker's lease finished, {FinishedThrough:o}, not at its stored point {Stored:o}")]
+    private static partial void LogResumedFromWorker(ILogger logger, string jobId, DateTimeOffset stored, DateTimeOffset finishedThrough);
 }

@@ -65,6 +65,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
         _localJobs.Add(JobId, _self ??= this.AsReference<IJobGrain>(), this);
         if (!Exists) return;
         LoadSchedule();
+        await ResumeFromWorkerAsync();
         await ArmAsync();
     }
 

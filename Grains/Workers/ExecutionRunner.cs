@@ -56,7 +56,8 @@ public sealed partial class ExecutionRunner : IDisposable
         _logger = logger;
         _maxConcurrency = options.Value.MaxConcurrency;
         _silo = silo.SiloAddress.ToString();
-        _leases = new LeaseBook(this, wheel, time, jobs, events, _silo, options.Value.Partitions, options.Value.EffectiveLeaseReportInterval, options.Value.HistorySize, logger);
+        _leases = new LeaseBook(this, wheel, time, jobs, events, _silo, options.Value.Partitions, options.Value.EffectiveLeaseReportInterval, options.Value.HistorySize,
+            options.Value.DispatchLead + options.Value.DispatchWindow, logger);
     }
 
     /// <summary>Leases this silo holds.</summary>

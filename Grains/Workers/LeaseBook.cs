@@ -23,6 +23,7 @@ internal sealed partial class LeaseBook : IDisposable
     private readonly ExecutionEventPublisher _events;
     private readonly ILogger _logger;
     private readonly long _reportTicks;
+    private readonly TimeSpan _dedupeAfterGrant;
     private readonly int _historySize;
     private readonly int _partitions;
     private readonly Lock _lock = new();
@@ -40,8 +41,9 @@ internal sealed partial class LeaseBook : IDisposable
     private readonly ITimer _sweep;
 
     public LeaseBook(ExecutionRunner runner, ITimingWheel wheel, TimeProvider time, JobGrainReferences jobs, ExecutionEventPublisher events,
-        string silo, int partitions, TimeSpan reportInterval, int historySize, ILogger logger)
+        string silo, int partitions, TimeSpan reportInterval, int historySize, TimeSpan dispatchAhead, ILogger logger)
     {
+        _dedupeAfterGrant = dispatchAhead + TimeSpan.FromSeconds(2);
         _runner = runner;
         Wheel = wheel;
         Silo = silo;
@@ -195,12 +197,29 @@ internal sealed partial class LeaseBook : IDisposable
         return lease.Cover(execution.JobVersion, ticks);
     }
 
-    /// <summary>What the lease of <paramref name="jobId"/> has not reported yet.</summary>
+    /// <summary>
+    /// What the lease of <paramref name="jobId"/> has not reported yet, or at least how far it has finished; without a
+    /// lease here, how far the partition's ledger says it finished on its previous silo; null when neither is known.
+    /// </summary>
     public LeaseReport? Collect(string jobId)
     {
         LeasedSchedule? lease;
-        lock (_lock) _leases.TryGetValue(jobId, out lease);
-        return lease?.TakeReport();
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(jobId, out lease))
+            {
+                if (!_restored.TryGetValue(jobId, out var restored)) return null;
+                var progress = restored.Progress;
+                return new LeaseReport
+                {
+                    JobId = jobId,
+                    JobVersion = progress.Version,
+                    FinishedThrough = new DateTimeOffset(progress.ThroughTicks, TimeSpan.Zero),
+                    FinishedCount = progress.Count,
+                };
+            }
+        }
+        return lease.TakeReport() ?? lease.ProgressReport();
     }
 
     /// <summary>
@@ -234,9 +253,8 @@ internal sealed partial class LeaseBook : IDisposable
 
     // A lease taken or moved now may meet deliveries its job sent around the grant (dispatched a lead ahead, or on the
     // stream): its occurrences due this soon start through the de-duplication.
-    internal long DedupeHorizon() => (_time.GetUtcNow() + DedupeAfterGrant).UtcTicks;
-
-    private static readonly TimeSpan DedupeAfterGrant = TimeSpan.FromSeconds(30);
+    // A job dispatches at most its lead plus its dispatch window ahead; two seconds more for the hand-over.
+    internal long DedupeHorizon() => (_time.GetUtcNow() + _dedupeAfterGrant).UtcTicks;
 
 
     /// <summary>Reports the lease at the next sweep (its schedule has ended: the job completes on that report).</summary>

@@ -261,6 +261,15 @@ internal sealed class LeasedSchedule
         if (_open.Count == 0 && ((_schedule.MaxRuns is { } max && _count >= max) || _schedule.NextAfter(_cursor) is null)) _book.ReportSoon(this);
     }
 
+    /// <summary>How far the lease has finished, without outcomes (nothing counts as reported).</summary>
+    public LeaseReport ProgressReport()
+    {
+        lock (_lock)
+        {
+            return new LeaseReport { JobId = _lease.JobId, JobVersion = _lease.JobVersion, FinishedThrough = _finishedThrough, FinishedCount = FinishedCount };
+        }
+    }
+
     /// <summary>What happened since the last report, or null when nothing did; what it returns counts as reported.</summary>
     public LeaseReport? TakeReport()
     {
