@@ -116,8 +116,8 @@ internal sealed partial class LeaseBook : IDisposable
 
     /// <summary>
     /// Ends every lease of <paramref name="partition"/> (its worker is leaving this silo) and asks each job to grant its
-    /// lease again, wherever the partition's worker lives next (not when the silo is stopping: its jobs hand over and the
-    /// others grant again when it has left).
+    /// lease again, wherever the partition's worker lives next (not when the last silo is stopping: there is nowhere to
+    /// grant to).
     /// </summary>
     /// <remarks>
     /// A worker does not only leave with its silo: the runtime also deactivates live activations, e.g. every activation

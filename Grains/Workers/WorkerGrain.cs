@@ -17,6 +17,8 @@ namespace OrleansScheduler.Grains.Workers;
 public sealed partial class WorkerGrain(
     ExecutionRunner runner,
     [PersistentState("ledger", StorageNames.Jobs)] IPersistentState<LeaseLedgerState> ledger,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<ExecutionBatch>
 {
     private static readonly TimeSpan LedgerInterval = TimeSpan.FromSeconds(1);
@@ -70,10 +72,17 @@ public sealed partial class WorkerGrain(
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Another activation of this partition will hold its leases: the jobs grant them again there.
-        runner.DropLeases(Partition, grantAgain: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
+        // Another activation of this partition will hold its leases: the jobs grant them again there. Also when this
+        // silo is stopping, as long as another silo is up: a job that granted again to this activation while the silo
+        // was already stopping (its own silo changed, or its activation moved here from the stopping silo) believes its
+        // lease held, and would not grant again before its renewal, a minute or more later (its occurrences missed).
+        var stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        runner.DropLeases(Partition, grantAgain: !stopping || OthersActive());
         return Task.CompletedTask;
     }
+
+    private bool OthersActive() =>
+        membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Partition}: storing the lease ledger failed")]
     private static partial void LogLedgerWriteFailed(ILogger logger, Exception exception, int partition);
