@@ -119,24 +119,7 @@ internal sealed class OutcomeHistory(int capacity)
     private readonly record struct Entry(long ScheduledTicks, long StartedTicks, long FinishedTicks, long Version, int Attempt,
         ExecutionStatus Status, bool IsFinal, bool Manual, string? Silo, string? Error)
     {
-        public ExecutionOutcome ToOutcome(string jobId)
-        {
-            var scheduledAt = new DateTimeOffset(ScheduledTicks, TimeSpan.Zero);
-            return new ExecutionOutcome
-            {
-                JobId = jobId,
-                ExecutionId = ExecutionIds.For(jobId, scheduledAt, Manual),
-                ScheduledAt = scheduledAt,
-                Attempt = Attempt,
-                Status = Status,
-                StartedAt = new DateTimeOffset(StartedTicks, TimeSpan.Zero),
-                FinishedAt = new DateTimeOffset(FinishedTicks, TimeSpan.Zero),
-                Error = Error,
-                IsFinal = IsFinal,
-                Silo = Silo,
-                JobVersion = Version,
-                Manual = Manual,
-            };
-        }
+        public ExecutionOutcome ToOutcome(string jobId) =>
+            new PackedOutcome(jobId, ScheduledTicks, StartedTicks, FinishedTicks, Attempt, Status, IsFinal, Manual, Silo, Version, Error).ToOutcome();
     }
 }
