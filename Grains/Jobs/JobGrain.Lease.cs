@@ -187,12 +187,8 @@ public sealed partial class JobGrain
             // for a call's full timeout before it fires again (it then resumes from its stored point, as before).
             var collected = await _dispatcher.CollectAsync(_partition, JobId).WaitAsync(ResumeAskTimeout, _time);
             if (collected is not { } report || report.JobVersion != state.Version) return;
-            if (Outcomes.AddPacked(report.Outcomes) > 0 || report.Succeeded + report.Failed > 0)
-            {
-                _history.State.Succeeded += report.Succeeded;
-                _history.State.Failed += report.Failed;
-                MarkHistoryDirty();
-            }
+            // No lease is held yet: this takes the report's history and counters only.
+            ApplyLeaseReport(report);
             if (report.FinishedThrough <= _dispatchedThrough) return;
             LogResumedFromWorker(_logger, JobId, _dispatchedThrough, report.FinishedThrough);
             _dispatchedThrough = report.FinishedThrough;

@@ -215,14 +215,12 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
                     continue;
                 }
 
-                plannedWake = target;
+                // On the system clock, entries due within the least wake interval of the last wake wait for the next
+                // one (WheelOptions.MinWakeInterval): a wake per entry would cost more CPU than the entries at high rates.
+                plannedWake = sleeper is null ? target : Math.Max(target, now + _minWakeTicks);
                 if (sleeper is not null)
                 {
-                    // Entries due within the least wake interval of the last wake wait for the next one (see
-                    // WheelOptions.MinWakeInterval): a wake per entry would cost more CPU than the entries at high rates.
-                    var wakeAt = Math.Max(target, now + _minWakeTicks);
-                    plannedWake = wakeAt;
-                    SleepPrecisely(wakeAt, sleeper);
+                    SleepPrecisely(plannedWake, sleeper);
                 }
                 else
                 {

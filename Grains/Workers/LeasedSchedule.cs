@@ -26,9 +26,9 @@ internal sealed class LeasedSchedule
     private readonly List<(long Ticks, bool Done)> _open = [];
     private readonly int _historySize;
     private JobLease _lease;
-    private DateTimeOffset _until;
-    // _until for readers without the lock.
+    // The lease's end (UTC ticks); written under the lock, also read without it.
     private long _untilTicks;
+    private DateTimeOffset Until => new(_untilTicks, TimeSpan.Zero);
     // The last occurrence fired, and the occurrences counted through it.
     private DateTimeOffset _cursor;
     private long _count;
@@ -64,8 +64,7 @@ internal sealed class LeasedSchedule
         _lease = lease;
         _historySize = historySize;
         _schedule = ScheduleCalculator.Compile(lease.Schedule, lease.Anchor);
-        _until = lease.Until;
-        _untilTicks = _until.UtcTicks;
+        _untilTicks = lease.Until.UtcTicks;
         _floor = _cursor = _finishedThrough = lease.After;
         _count = lease.Count;
         NextReportTicks = nextReportTicks;
@@ -85,7 +84,7 @@ internal sealed class LeasedSchedule
     public bool IsSpent(DateTimeOffset olderThan)
     {
         if (Volatile.Read(ref _untilTicks) >= olderThan.UtcTicks) return false;
-        lock (_lock) return _until < olderThan && _open.Count == 0 && !_unreported && !_armed;
+        lock (_lock) return Until < olderThan && _open.Count == 0 && !_unreported && !_armed;
     }
 
     /// <summary>The job extends the lease (same version). A grant that knows of more progress moves the cursor forward.</summary>
@@ -95,11 +94,7 @@ internal sealed class LeasedSchedule
         {
             if (_dropped) return;
             _lease = grant;
-            if (grant.Until > _until)
-            {
-                _until = grant.Until;
-                Volatile.Write(ref _untilTicks, _until.UtcTicks);
-            }
+            if (grant.Until > Until) Volatile.Write(ref _untilTicks, grant.Until.UtcTicks);
             if (grant.After > _cursor)
             {
                 // The job dispatched up to there itself (a new activation does, before it grants): those are not the
@@ -133,7 +128,7 @@ internal sealed class LeasedSchedule
     {
         if (_dropped || _armed) return;
         if (_schedule.MaxRuns is { } max && _count >= max) return;
-        if (_schedule.NextAfter(_cursor) is not { } next || next > _until) return;
+        if (_schedule.NextAfter(_cursor) is not { } next || next > Until) return;
         _armed = true;
         _armedAt = next;
         if (_timeout is null || !_book.Wheel.Reschedule(_timeout, next)) _timeout = _book.Wheel.Schedule(next, new Tick(this, ++_armToken));

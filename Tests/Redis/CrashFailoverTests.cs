@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using OrleansScheduler.Jobs;
 using Xunit;
 using Xunit.Abstractions;
+using static OrleansScheduler.Tests.Redis.SiloFirings;
 
 namespace OrleansScheduler.Tests.Redis;
 
@@ -12,14 +11,8 @@ namespace OrleansScheduler.Tests.Redis;
 /// twice only inside the documented redelivery window before it.
 /// </summary>
 [Collection(RedisCollection.Name)]
-public sealed partial class CrashFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CrashFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // The documented redelivery window with the default options: watermark block (5 s) + dispatch lead (0.7 s) +
-    // dispatch window (2 s), counted back from the kill, plus the time to declare the silo dead.
-    private static readonly TimeSpan RedeliveryWindow = TimeSpan.FromSeconds(7.7);
-    // Stated bound for this test (CI machines are slow and shared): every occurrence due after the kill starts at most
-    // this late. The failover benchmark measures the real figures.
-    private static readonly TimeSpan ResumeBound = TimeSpan.FromSeconds(6);
 
     private RedisServer _redis = null!;
 
@@ -101,18 +94,4 @@ public sealed partial class CrashFailoverTests(ITestOutputHelper output) : IAsyn
 
     private static JobDefinition Job(string id, TimeSpan interval) => new() { Id = id, Schedule = ScheduleSpec.Every(interval), Handler = "log" };
 
-    private sealed record Firing(string JobId, string ExecutionId, DateTimeOffset ScheduledAt, DateTimeOffset StartedAt);
-
-    // The built-in log handler writes "Job {id} fired: {id}@{instant} attempt {n}, {late} ms late"; silos that died keep
-    // the output they wrote before.
-    private static List<Firing> Firings(RedisCluster cluster) =>
-        [.. FiredLine().Matches(string.Join("\n", cluster.Silos.Select(s => s.Output))).Select(m =>
-        {
-            var scheduled = DateTimeOffset.Parse(m.Groups["at"].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            var late = double.Parse(m.Groups["late"].Value, CultureInfo.InvariantCulture);
-            return new Firing(m.Groups["job"].Value, $"{m.Groups["job"].Value}@{m.Groups["at"].Value}", scheduled, scheduled + TimeSpan.FromMilliseconds(late));
-        })];
-
-    [GeneratedRegex(@"Job (?<job>\S+) fired: \k<job>@(?<at>\S+) attempt 1, (?<late>-?[0-9.]+) ms late")]
-    private static partial Regex FiredLine();
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using OrleansScheduler.Jobs;
 using Xunit;
 using Xunit.Abstractions;
+using static OrleansScheduler.Tests.Redis.SiloFirings;
 
 namespace OrleansScheduler.Tests.Redis;
 
@@ -18,10 +18,6 @@ namespace OrleansScheduler.Tests.Redis;
 [Collection(RedisCollection.Name)]
 public sealed partial class LeaseCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // The documented redelivery window with the default options (as in CrashFailoverTests): watermark block (5 s) +
-    // dispatch lead (0.7 s) + dispatch window (2 s), counted back from the kill, plus the time to declare the silo dead.
-    private static readonly TimeSpan RedeliveryWindow = TimeSpan.FromSeconds(7.7);
-    private static readonly TimeSpan ResumeBound = TimeSpan.FromSeconds(6);
     // How long the jobs run before the first kill and between the kills: what a stale resume point would run again
     // reaches this far back, well before the window.
     private static readonly TimeSpan LeasedFor = TimeSpan.FromSeconds(12);
@@ -98,7 +94,7 @@ public sealed partial class LeaseCrashTests(ITestOutputHelper output) : IAsyncLi
     // The silo among the candidates that ran the most occurrences so far (the first silo is never a candidate, as in
     // CrashFailoverTests).
     private static EndToEnd.SiloProcess Busiest(RedisCluster cluster, IEnumerable<EndToEnd.SiloProcess> candidates) =>
-        candidates.MaxBy(s => FiredLine().Count(s.Output)) ?? throw new InvalidOperationException("no silo to kill");
+        candidates.MaxBy(s => FiredCount(s.Output)) ?? throw new InvalidOperationException("no silo to kill");
 
     // Polls (at most once a second: the output grows by about 1,500 lines a second) until the firings so far, by job
     // (first and last scheduled instant), satisfy the condition.
@@ -111,20 +107,6 @@ public sealed partial class LeaseCrashTests(ITestOutputHelper output) : IAsyncLi
             return condition(byJob);
         }, TimeSpan.FromSeconds(60), () => cluster.Output[^Math.Min(cluster.Output.Length, 20_000)..]);
 
-    private sealed record Firing(string JobId, string ExecutionId, DateTimeOffset ScheduledAt, DateTimeOffset StartedAt);
-
-    // The built-in log handler writes "Job {id} fired: {id}@{instant} attempt {n}, {late} ms late"; silos that died keep
-    // the output they wrote before.
-    private static List<Firing> Firings(RedisCluster cluster) =>
-        [.. FiredLine().Matches(string.Join("\n", cluster.Silos.Select(s => s.Output))).Select(m =>
-        {
-            var scheduled = DateTimeOffset.Parse(m.Groups["at"].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            var late = double.Parse(m.Groups["late"].Value, CultureInfo.InvariantCulture);
-            return new Firing(m.Groups["job"].Value, $"{m.Groups["job"].Value}@{m.Groups["at"].Value}", scheduled, scheduled + TimeSpan.FromMilliseconds(late));
-        })];
-
-    [GeneratedRegex(@"Job (?<job>\S+) fired: \k<job>@(?<at>\S+) attempt 1, (?<late>-?[0-9.]+) ms late")]
-    private static partial Regex FiredLine();
 
     [GeneratedRegex(@"resumes where its worker's lease finished")]
     private static partial Regex ResumedLine();
