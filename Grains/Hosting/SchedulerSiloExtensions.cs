@@ -82,7 +82,12 @@ public static class SchedulerSiloExtensions
     /// </summary>
     public static ISiloBuilder UseInMemoryJobStore(this ISiloBuilder builder)
     {
-        builder.AddMemoryGrainStorage(StorageNames.Jobs);
+        // Job state in this process's memory (LocalGrainStorage): one serialized copy per state, no storage-grain call.
+        builder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Jobs, static (sp, key) =>
+        {
+            var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            return new LocalGrainStorage((string)key!, cluster.ServiceId, cluster.ClusterId, sp.GetRequiredKeyedService<IGrainStorageSerializer>(key));
+        });
         builder.AddMemoryGrainStorage(StorageNames.PubSub);
         builder.UseInMemoryReminderService();
         return builder.AddSchedulerMemoryStreams();

@@ -77,7 +77,7 @@ public sealed partial class ExecutionRunner : IDisposable
     public void RestoreLedger(int partition, byte[]? packed) => _leases.Restore(partition, LeaseLedger.Unpack(packed));
 
     /// <summary>Ends the leases of <paramref name="partition"/>: its worker is leaving this silo.</summary>
-    public void DropLeases(int partition, bool grantAgain) => _leases.DropPartition(partition, grantAgain);
+    public void DropLeases(int partition, bool toJobs) => _leases.DropPartition(partition, toJobs);
 
     // A leased occurrence has come: it starts now, unless this silo already took it (the job dispatched it itself too,
     // around a takeover), in which case the run already under way or done counts for the lease.

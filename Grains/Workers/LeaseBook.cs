@@ -115,9 +115,10 @@ internal sealed partial class LeaseBook : IDisposable
     }
 
     /// <summary>
-    /// Ends every lease of <paramref name="partition"/> (its worker is leaving this silo) and asks each job to grant its
-    /// lease again, wherever the partition's worker lives next (not when the last silo is stopping: there is nowhere to
-    /// grant to).
+    /// Ends every lease of <paramref name="partition"/> (its worker is leaving this silo), sends each job what its lease has
+    /// not reported and asks it to grant its lease again, wherever the partition's worker lives next. Neither when the last
+    /// silo is stopping (<paramref name="toJobs"/> false): there is no silo to place a job on, every message would fail
+    /// placement, and the partition's ledger has stored how far each lease finished.
     /// </summary>
     /// <remarks>
     /// A worker does not only leave with its silo: the runtime also deactivates live activations, e.g. every activation
@@ -126,7 +127,7 @@ internal sealed partial class LeaseBook : IDisposable
     /// the job, whose call succeeded, would not grant again before its renewal (up to half a lease later: the ~11.5 s
     /// resume delays seen in the Redis kill test).
     /// </remarks>
-    public void DropPartition(int partition, bool grantAgain)
+    public void DropPartition(int partition, bool toJobs)
     {
         List<LeasedSchedule> dropped = [];
         lock (_lock)
@@ -136,10 +137,15 @@ internal sealed partial class LeaseBook : IDisposable
             foreach (var lease in dropped) _leases.Remove(lease.JobId);
             Changed();
         }
+        if (!toJobs)
+        {
+            foreach (var lease in dropped) lease.Drop();
+            return;
+        }
         foreach (var lease in dropped) Retire(lease);
         // One-way and not awaited: the worker is deactivating, and the job's grant comes back to this partition (the
         // runtime holds it until a new activation, which restores the ledger, takes it).
-        if (grantAgain) foreach (var lease in dropped) _jobs.Job(lease.JobId).RedeliverAsync().Ignore();
+        foreach (var lease in dropped) _jobs.Job(lease.JobId).RedeliverAsync().Ignore();
     }
 
     // A lease that ends still sends what it has not reported (outcomes of the old version go to the job's history).

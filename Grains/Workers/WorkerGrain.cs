@@ -70,15 +70,17 @@ public sealed partial class WorkerGrain(
     public Task<LeaseReport?> CollectAsync(string jobId) => Task.FromResult(runner.Collect(jobId));
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Another activation of this partition will hold its leases: the jobs grant them again there. Also when this
         // silo is stopping, as long as another silo is up: a job that granted again to this activation while the silo
         // was already stopping (its own silo changed, or its activation moved here from the stopping silo) believes its
         // lease held, and would not grant again before its renewal, a minute or more later (its occurrences missed).
-        var stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
-        runner.DropLeases(Partition, grantAgain: !stopping || OthersActive());
-        return Task.CompletedTask;
+        // The last silo stopping has no silo to send reports or grants to: the ledger stores how far each lease finished
+        // instead, and the jobs resume from it when the cluster starts again.
+        var toJobs = reason.ReasonCode != DeactivationReasonCode.ShuttingDown || OthersActive();
+        if (!toJobs) await WriteLedgerAsync(cancellationToken);
+        runner.DropLeases(Partition, toJobs);
     }
 
     private bool OthersActive() =>

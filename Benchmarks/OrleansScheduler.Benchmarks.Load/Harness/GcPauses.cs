@@ -23,7 +23,8 @@ public sealed class GcPauses : EventListener
     private readonly Dictionary<string, long> _allocatedBytes = [];
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly Lock _lock = new();
-    private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb)> _pauses = [];
+    private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb, DateTime At)> _pauses = [];
+    private DateTime _startedAt;
     private DateTime _suspendedAt;
     private DateTime _suspendEndedAt;
     private DateTime _gcStartedAt;
@@ -85,7 +86,7 @@ public sealed class GcPauses : EventListener
                 case RestartEnd when _suspendedAt != default:
                     // A restart without a collection (a suspension for something else) is not a GC pause.
                     if (_recording && _generation >= 0) _pauses.Add((_generation, (e.TimeStamp - _suspendedAt).TotalMilliseconds,
-                        (_suspendEndedAt - _suspendedAt).TotalMilliseconds, (_gcEndedAt - _gcStartedAt).TotalMilliseconds, _promotedMb));
+                        (_suspendEndedAt - _suspendedAt).TotalMilliseconds, (_gcEndedAt - _gcStartedAt).TotalMilliseconds, _promotedMb, _suspendedAt));
                     _suspendedAt = default;
                     break;
             }
@@ -102,6 +103,7 @@ public sealed class GcPauses : EventListener
             _markedMb.Clear();
             _allocatedBytes.Clear();
             _recording = true;
+            _startedAt = DateTime.UtcNow;
         }
     }
 
@@ -123,9 +125,12 @@ public sealed class GcPauses : EventListener
             });
             var allocated = _allocatedBytes.Count == 0 ? "" : "\n  allocated (sampled), top types: " + string.Join(", ",
                 _allocatedBytes.OrderByDescending(kv => kv.Value).Take(25).Select(kv => $"{kv.Key} {kv.Value / 1e6:N0} MB"));
+            var older = string.Join(" ", _pauses.Where(p => p.Generation >= 1)
+                .Select(p => $"+{(p.At.ToUniversalTime() - _startedAt).TotalSeconds:0.0}s:{p.Ms:0}ms"));
             var full = _fullCollections.Count == 0 ? "" : $"; full collections: {string.Join(", ", _fullCollections)}";
             return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms{full}; marked from roots: " +
-                   string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB")) + allocated;
+                   string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB")) + allocated +
+                   (older.Length == 0 ? "" : $"\n  gen1 and gen2 pauses (from the window's start): {older}");
         }
     }
 }

@@ -22,6 +22,11 @@ public sealed class LatencyRecorder
     private long _total;
     // Worst lateness (µs) per second of the window, by scheduled second: shows whether a tail is spread out or one stall.
     private long[] _worstPerSecond = [];
+    // Starts later than 1 ms, by second of the window and by tenth of the second they were due in: a tail spread evenly
+    // over both is the start path's own cost; one bunched in a few seconds is a stall, one bunched in a phase is periodic work.
+    private long[] _lateBySecond = [];
+    private readonly long[] _lateByPhase = new long[10];
+    private const long LateMicros = 1_000;
 
     /// <summary>
     /// Only occurrences scheduled inside [from, to) are counted. The set of seen runs is sized for
@@ -32,6 +37,7 @@ public sealed class LatencyRecorder
     {
         lock (_seenLock) _seen.EnsureCapacity((int)Math.Min(expected + expected / 8, 50_000_000));
         _worstPerSecond = new long[Math.Max(1, (int)Math.Ceiling((to - from).TotalSeconds))];
+        _lateBySecond = new long[_worstPerSecond.Length];
         Volatile.Write(ref _windowToTicks, to.UtcTicks);
         Volatile.Write(ref _windowFromTicks, from.UtcTicks);
     }
@@ -62,6 +68,11 @@ public sealed class LatencyRecorder
         _lateness.RecordValue(micros);
         var worst = _worstPerSecond;
         var second = (int)((scheduled - Volatile.Read(ref _windowFromTicks)) / TimeSpan.TicksPerSecond);
+        if (micros > LateMicros)
+        {
+            Interlocked.Increment(ref _lateByPhase[(int)(scheduled % TimeSpan.TicksPerSecond / (TimeSpan.TicksPerSecond / 10))]);
+            if ((uint)second < (uint)_lateBySecond.Length) Interlocked.Increment(ref _lateBySecond[second]);
+        }
         if ((uint)second < (uint)worst.Length)
         {
             long seen;
@@ -91,6 +102,10 @@ public sealed class LatencyRecorder
     public string WorstSeconds(int count) => string.Join(", ", _worstPerSecond
         .Select((micros, second) => (micros, second)).OrderByDescending(w => w.micros).Take(count)
         .Select(w => $"+{w.second}s: {w.micros / 1000.0:0.0} ms"));
+
+    /// <summary>Starts later than 1 ms: per tenth of the second they were due in, and per second of the window.</summary>
+    public string LateSpread() =>
+        $"later than 1 ms by tenth of the second: {string.Join(" ", _lateByPhase)}; by second of the window: {string.Join(" ", _lateBySecond)}";
 
     /// <summary>Lateness distribution: (percentile, ms) pairs for plotting.</summary>
     public IReadOnlyList<LatencyPoint> Distribution()

@@ -58,6 +58,7 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         // Late runs of occurrences inside the window still count; give them a grace period.
         await WaitUntilAsync(to + TimeSpan.FromSeconds(2), ct);
         log.WriteLine($"  worst seconds: {_recorder.WorstSeconds(5)}");
+        log.WriteLine($"  {_recorder.LateSpread()}");
 
         var due = list.Sum(j => j.DueBetween(from, to));
         return Result(jobs, options.Duration.TotalSeconds, due, cpu, createRate);
