@@ -95,7 +95,8 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// How long a job keeps new outcomes in memory before writing its history (one write covers every outcome
-    /// meanwhile; a crash loses at most this much history, never a job or its schedule). Default 30 s.
+    /// meanwhile; a crash loses at most this much history, never a job or its schedule). Each job waits between half of
+    /// it and all of it, fixed by its id, so that jobs created together do not write together. Default 30 s.
     /// </summary>
     public TimeSpan HistoryFlushDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -39,7 +39,11 @@ public sealed partial class JobGrain
     // and the renewals spread out.
     private DateTimeOffset? LeaseRenewAt => _leaseUntil - LeaseLength / 2 + RenewOffset;
 
-    private TimeSpan RenewOffset => LeaseLength / 4 * ((StableHash.Of(JobId) % 1024) / 1024.0);
+    private TimeSpan RenewOffset => LeaseLength / 4 * Phase;
+
+    // A fraction in [0, 1) fixed by the job id: jobs created together spread their periodic work (renewals, history
+    // writes) over a stretch instead of doing it at the same moment.
+    private double Phase => (StableHash.Of(JobId) % 1024) / 1024.0;
 
     // After the wake's own dispatch: grants a lease, or renews the one held when half of it is left.
     private async Task LeaseAheadAsync()

@@ -57,7 +57,9 @@ public sealed partial class JobGrain
         _historyDirty = true;
         _flushTimer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions
         {
-            DueTime = _options.HistoryFlushDelay,
+            // Between half the flush delay and all of it, by job: thousands of jobs created together do not all write
+            // their history at the same moment.
+            DueTime = _options.HistoryFlushDelay * (1 - Phase / 2),
             Period = Timeout.InfiniteTimeSpan,
             KeepAlive = false,
         });
