@@ -52,6 +52,8 @@ public sealed partial class JobGrain
     private int _redeliveryAttempts;
     private IGrainTimer? _redeliveryTimer;
     private DateTimeOffset _lastRedelivery = DateTimeOffset.MinValue;
+    // The last instant the misfire policy skipped to (occurrences through it that were not dispatched never run).
+    private DateTimeOffset _skippedThrough = DateTimeOffset.MinValue;
     private bool _handedOff;
     // The registration of the near horizon's safety nets (reminder, registry record) in flight, if any.
     private Task? _safetyNets;
@@ -103,6 +105,7 @@ public sealed partial class JobGrain
 
     private void ResetProgressFromState()
     {
+        _skippedThrough = DateTimeOffset.MinValue;
         // The stored state says whether a safety-net reminder exists (a far job has none: the wake index wakes it).
         _reminderKnown = true;
         _reminderRegistered = _state.State.NearReminder;
@@ -230,6 +233,7 @@ public sealed partial class JobGrain
                 LogMisfired(_logger, JobId, due, policy);
                 var skipTo = resumeFrom.AddTicks(-1);
                 Advance(Max(_dispatchedThrough, skipTo), _schedule!.NextAfter(Max(_dispatchedThrough, skipTo)));
+                _skippedThrough = Max(_skippedThrough, _dispatchedThrough);
                 continue;
             }
             AddOccurrence(batch, due);
@@ -495,6 +499,24 @@ public sealed partial class JobGrain
         var oldest = new DateTimeOffset(_unacked[0] - 1, TimeSpan.Zero);
         if (oldest >= through) return (through, count);
         return (oldest, (_leaseUntil is null ? _dispatchedCount : _leaseStartCount) - _unacked.Count);
+    }
+
+    // Where everything this activation dispatched itself has finished: just before the oldest occurrence that has not
+    // reported back, with the occurrences counted through there (counted along the schedule, as acknowledgements may come
+    // back out of order).
+    private (DateTimeOffset Through, long Count) FinishedPoint()
+    {
+        if (_unacked.Count == 0) return (_dispatchedThrough, _dispatchedCount);
+        var through = new DateTimeOffset(_unacked[0] - 1, TimeSpan.Zero);
+        // Only this wake's own dispatch goes back to the lease: not occurrences the misfire policy skipped after the oldest
+        // one (the lease would fire them), nor anything already overdue (the job's redelivery sends that again itself, and
+        // a lease starting that far back would run again what another lease ran since). Then the lease starts where the
+        // dispatch reached, as before.
+        var overdue = _time.GetUtcNow() - _options.RedeliverAfter;
+        if (through >= _dispatchedThrough || _skippedThrough > through || through < overdue) return (_dispatchedThrough, _dispatchedCount);
+        var after = 0L;
+        for (var due = _schedule!.NextAfter(through); due is { } at && at <= _dispatchedThrough; due = _schedule.NextAfter(at)) after++;
+        return (through, _dispatchedCount - after);
     }
 
     private bool ProgressChanged()

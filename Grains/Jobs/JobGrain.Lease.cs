@@ -54,8 +54,12 @@ public sealed partial class JobGrain
         var saved = (_dispatchedThrough, _next, _nextKnown, _dispatchedCount, _leaseUntil, _leaseCount);
         if (_leaseUntil is null)
         {
-            _leaseFinishedThrough = _dispatchedThrough;
-            _leaseStartCount = _leaseFinishedCount = _dispatchedCount;
+            // The lease starts where everything has finished, not where this activation's own dispatch reached: what it
+            // dispatched and has not heard back from is the lease's too (the worker's de-duplication runs each once). A
+            // lease's reports then vouch only for occurrences that did finish; a new activation that resumes from them
+            // (after this one stops) cannot skip one this activation sent and lost (a delivery to a silo that was stopping).
+            (_leaseFinishedThrough, _leaseFinishedCount) = FinishedPoint();
+            _leaseStartCount = _dispatchedCount;
         }
         // The job's cursor moves through the lease: what it covers is handed over (and counts toward the cap on runs).
         while (NextOccurrence() is { } due && due <= until)
@@ -151,6 +155,11 @@ public sealed partial class JobGrain
         {
             _leaseFinishedThrough = report.FinishedThrough;
             _leaseFinishedCount = report.FinishedCount;
+            // The lease started at or before the oldest occurrence this activation dispatched itself and did not hear back
+            // from: those the report passes have finished (the lease's own copy or this one's, whichever ran).
+            var finished = 0;
+            while (finished < _unacked.Count && _unacked[finished] <= report.FinishedThrough.UtcTicks) finished++;
+            if (finished > 0) _unacked.RemoveRange(0, finished);
         }
         var history = _history.State;
         var added = Outcomes.AddPacked(report.Outcomes);

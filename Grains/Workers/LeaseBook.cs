@@ -262,6 +262,8 @@ internal sealed partial class LeaseBook : IDisposable
     // A job dispatches at most its lead plus its dispatch window ahead; two seconds more for the hand-over.
     internal long DedupeHorizon() => (_time.GetUtcNow() + _dedupeAfterGrant).UtcTicks;
 
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
 
     /// <summary>Reports the lease at the next sweep (its schedule has ended: the job completes on that report).</summary>
     internal void ReportSoon(LeasedSchedule lease) => _soon.Enqueue(lease);

@@ -94,6 +94,10 @@ internal sealed class LeasedSchedule
         {
             if (_dropped) return;
             _lease = grant;
+            // A lease that had run out is granted anew: the job dispatched itself meanwhile, and the occurrences it has not
+            // heard back from are the grant's too (it starts where everything finished), so both copies meet in the
+            // de-duplication for the first lead and window, as after a first grant.
+            if (_untilTicks < _book.Now.UtcTicks) _dedupeThroughTicks = Math.Max(_dedupeThroughTicks, _book.DedupeHorizon());
             if (grant.Until > Until) Volatile.Write(ref _untilTicks, grant.Until.UtcTicks);
             if (grant.After > _cursor)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansScheduler.Client;
+using OrleansScheduler.Execution;
 using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Grains.Hosting;
 using OrleansScheduler.Grains.Workers;
@@ -103,6 +104,30 @@ public sealed class LeaseResumeTests(LeaseResumeFixture fixture)
                 $"{runs[i - 1].ExecutionId} then {runs[i].ExecutionId}: {(runs[i].ScheduledAt - runs[i - 1].ScheduledAt).TotalMilliseconds} ms apart");
         Assert.All(runs, r => Assert.Equal(1, r.JobVersion));
         Assert.True(runs.Count(r => r.ScheduledAt >= reactivatedAt) >= 30, $"{runs.Count} runs");
+    }
+
+    // What the workers of the cluster hold of the job's lease (taking its report), or null.
+    private LeaseReport? CollectLease(string jobId) =>
+        fixture.Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<ExecutionRunner>().Collect(jobId)).FirstOrDefault(r => r is not null);
+
+    [Fact]
+    public async Task FirstGrant_TheLeaseVouchesForNothingBeforeItRan()
+    {
+        // Every 2 s: the first occurrence is inside the job's own first dispatch (lead + window, 2.5 s), so the job sends
+        // it itself and then grants the lease for the rest. A new activation resumes from what the lease says has
+        // finished (ResumeFromWorkerAsync): had the lease counted the job's own dispatch as finished, an activation taking
+        // over before that occurrence ran would skip it, and if its delivery was lost (a silo stopping), nothing would
+        // ever run it.
+        var id = NewId("lease-vouch");
+        await _scheduler.CreateAsync(new JobDefinition { Id = id, Schedule = ScheduleSpec.Every(TimeSpan.FromSeconds(2)), Handler = "record" });
+        LeaseReport? report = null;
+        await WaitUntilAsync(() => Task.FromResult((report = CollectLease(id)) is not null), () => "a worker holds the job's lease");
+        Assert.Empty(Recorder.For(id)); // asked before the first occurrence ran
+
+        var first = (await Recorder.WaitForCountAsync(id, 1))[0];
+        await _scheduler.DeleteAsync(id);
+        Assert.True(report!.FinishedThrough < first.ScheduledAt,
+            $"before anything ran, the lease said every occurrence through {report.FinishedThrough:HH:mm:ss.fff} had finished; the first is at {first.ScheduledAt:HH:mm:ss.fff}");
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> what)
