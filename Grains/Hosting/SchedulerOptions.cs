@@ -64,7 +64,11 @@ public sealed class SchedulerOptions
     /// </summary>
     public TimeSpan WatermarkBlock { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Period of the durable reminder that wakes a job if its silo died. Default 1 min (the Orleans minimum).</summary>
+    /// <summary>
+    /// Period of the durable reminder that wakes a job if its silo died. Default 1 min (the Orleans minimum). A job's first
+    /// tick comes half a period to one and a half periods after it registers (by job id), so jobs created together tick
+    /// at different moments of the period.
+    /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>An occurrence more than this late when it is dispatched counts as missed and follows the job's misfire policy. Default 5 s.</summary>

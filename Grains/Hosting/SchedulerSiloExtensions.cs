@@ -77,8 +77,10 @@ public static class SchedulerSiloExtensions
     }
 
     /// <summary>
-    /// The embedded store: job state, reminders and streams in this silo's memory. Nothing survives the silo,
-    /// so it suits a single local silo and tests; production uses Redis (<see cref="RedisJobStoreExtensions.UseRedisJobStore"/>).
+    /// The embedded store: job state, reminders and streams in this process's memory. Job state is shared by the silos
+    /// of one cluster in the process (a local silo, or a TestingHost cluster) and kept until the last of them stops;
+    /// silos in other processes do not see it. So it suits a single local silo and tests; production uses Redis
+    /// (<see cref="RedisJobStoreExtensions.UseRedisJobStore"/>).
     /// </summary>
     public static ISiloBuilder UseInMemoryJobStore(this ISiloBuilder builder)
     {

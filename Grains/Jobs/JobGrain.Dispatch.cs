@@ -535,7 +535,9 @@ public sealed partial class JobGrain
     {
         try
         {
-            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod);
+            // First tick half a period to one and a half periods out, by job: jobs created together would otherwise all
+            // tick in the same few seconds of every period (ten thousand reminder calls at once, once a minute).
+            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod * (0.5 + Phase));
             if (!_registered) await RegisterAsync();
         }
         catch (Exception ex)

@@ -19,7 +19,10 @@ public sealed partial class JobGrain
             if (_outcomes is null)
             {
                 _outcomes = new OutcomeHistory(_options.HistorySize);
-                _outcomes.Load(_history.State.Outcomes, _history.State.Packed, _history.State.History);
+                var state = _history.State;
+                _outcomes.Load(state.Outcomes, state.Packed, state.History);
+                // The ring holds them now; every write packs it again.
+                (state.Outcomes, state.Packed, state.History) = (null, null, []);
             }
             return _outcomes;
         }
@@ -43,12 +46,22 @@ public sealed partial class JobGrain
 
     private void AddToHistory(ExecutionOutcome outcome) => Outcomes.Add(outcome);
 
-    private Task WriteHistoryAsync(CancellationToken cancellationToken = default)
+    private async Task WriteHistoryAsync(CancellationToken cancellationToken = default)
     {
-        _history.State.Outcomes = Outcomes.Pack();
-        _history.State.Packed = null;
-        _history.State.History = [];
-        return _history.WriteStateAsync(cancellationToken);
+        var state = _history.State;
+        state.Outcomes = Outcomes.Pack();
+        state.Packed = null;
+        state.History = [];
+        try
+        {
+            await _history.WriteStateAsync(cancellationToken);
+        }
+        finally
+        {
+            // Written (or not): the ring keeps the outcomes, and the next write packs them again. Kept, the packed copy
+            // would live until then, a minute or more: one long-lived array per job for the collector to promote.
+            state.Outcomes = null;
+        }
     }
 
     // History and counters changed: written after the flush delay (one write covers every change meanwhile).
