@@ -264,7 +264,6 @@ internal sealed partial class LeaseBook : IDisposable
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
-
     /// <summary>Reports the lease at the next sweep (its schedule has ended: the job completes on that report).</summary>
     internal void ReportSoon(LeasedSchedule lease) => _soon.Enqueue(lease);
 
