@@ -21,7 +21,7 @@ public sealed partial class JobGrain
                 _outcomes = new OutcomeHistory(_options.HistorySize);
                 var state = _history.State;
                 _outcomes.Load(state.Outcomes, state.Packed, state.History);
-                // The ring holds them now; every write packs it again.
+                // The ring holds them now, in every stored form; every write packs it again as Outcomes.
                 (state.Outcomes, state.Packed, state.History) = (null, null, []);
             }
             return _outcomes;
@@ -49,9 +49,8 @@ public sealed partial class JobGrain
     private async Task WriteHistoryAsync(CancellationToken cancellationToken = default)
     {
         var state = _history.State;
+        // The older stored forms (Packed, History) were emptied when the ring loaded them.
         state.Outcomes = Outcomes.Pack();
-        state.Packed = null;
-        state.History = [];
         try
         {
             await _history.WriteStateAsync(cancellationToken);
