@@ -397,9 +397,11 @@ public sealed partial class JobGrain
         if (FarWakeAt(dispatchAt, now, _options) is not { } wakeAt)
         {
             ScheduleWake(dispatchAt);
-            // Near: a reminder ticking every period is a safety net, and the registry record lets failover find the job.
-            // Neither is needed for this dispatch, so neither holds it up (a job woken by failover fires first).
-            if ((!_reminderRegistered || !_registered) && _safetyNets is not { IsCompleted: false }) _safetyNets = RegisterSafetyNetsAsync(now);
+            // Near: the registry record lets failover find the job, and a reminder ticking every period is a safety net
+            // unless a lease holds the schedule. Neither is needed for this dispatch, so neither holds it up (a job woken
+            // by failover fires first).
+            if ((!_registered || _reminderRegistered != ReminderWanted(now)) && _safetyNets is not { IsCompleted: false })
+                _safetyNets = RegisterSafetyNetsAsync(now);
             return false;
         }
 
@@ -531,14 +533,25 @@ public sealed partial class JobGrain
         if (index >= 0) _unacked.RemoveAt(index);
     }
 
+    // The near horizon's safety nets: the registry record (failover wakes the jobs of a silo that died, and a restarted
+    // cluster wakes them all), and a reminder ticking every period for whatever else could leave the job without an
+    // activation. A job whose schedule a lease holds (or is about to) needs no reminder once its record is stored: its
+    // worker calls it when no renewal comes, and an activation its silo lets go unasked is woken again by the silo. Ten
+    // thousand leased jobs would otherwise take ten thousand reminder ticks a minute (and a runtime timer each) for nothing.
+    private bool ReminderWanted(DateTimeOffset now) => !_registered || (_leaseUntil is null && !LeaseWorthIt(now));
+
     private async Task RegisterSafetyNetsAsync(DateTimeOffset now)
     {
         try
         {
+            if (!_registered) await RegisterAsync();
             // First tick half a period to one and a half periods out, by job: jobs created together would otherwise all
             // tick in the same few seconds of every period (ten thousand reminder calls at once, once a minute).
-            if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod * (0.5 + Phase));
-            if (!_registered) await RegisterAsync();
+            if (ReminderWanted(now))
+            {
+                if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod * (0.5 + Phase));
+            }
+            else if (_reminderRegistered) await UnregisterReminderAsync();
         }
         catch (Exception ex)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansScheduler.Client;
 using OrleansScheduler.Execution;
+using OrleansScheduler.Grains;
 using OrleansScheduler.Grains.Failover;
 using OrleansScheduler.Grains.Hosting;
 using OrleansScheduler.Grains.Workers;
@@ -328,6 +329,35 @@ public sealed class LeaseTests(LeaseFixture fixture)
         Assert.InRange(info.SucceededCount, runs.Count(r => r.StartedAt < reactivatedAt), runs.Count);
         Assert.Equal(0, info.FailedCount);
     }
+
+    [Fact]
+    public async Task LeasedJob_HoldsNoReminder_AndRegistersOneWhenItsScheduleNoLongerLeases()
+    {
+        var id = NewId("lease-reminder");
+        var leasesBefore = LeasesHeld();
+        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromMilliseconds(150))));
+        var grainId = fixture.Client.GetGrain<IJobGrain>(id).GetGrainId();
+        await WaitForLeasesAsync(leasesBefore + 1);
+        await WaitForLeasedRunsAsync(id);
+
+        // While the worker holds the schedule the job keeps its registry record (failover finds it there) and no reminder:
+        // the worker calls it when no renewal comes. A cluster of leased jobs ticks no reminders.
+        await WaitUntilAsync(async () => await ReminderAsync(grainId) is null, () => "the leased job's reminder to be unregistered");
+        Assert.Contains(id, await fixture.Client.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(id)).OrphansAsync([]));
+        var runsBefore = Recorder.For(id).Count;
+        await Recorder.WaitForAsync(id, r => r.Count >= runsBefore + 10);
+
+        // Every 30 s: no two occurrences in a lease, so the job fires itself again and its near-horizon reminder is back.
+        await _scheduler.UpdateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromSeconds(30))));
+        await WaitUntilAsync(async () => await ReminderAsync(grainId) is not null, () => "the job's reminder to be registered again");
+        Assert.Equal(leasesBefore, LeasesHeld());
+
+        Assert.True(await _scheduler.DeleteAsync(id));
+        Assert.Null(await ReminderAsync(grainId));
+    }
+
+    private Task<ReminderEntry?> ReminderAsync(GrainId grainId) =>
+        fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRow(grainId, "wake")!;
 
     // Job activations the cluster's silos have had so far.
     private long JobActivations() => fixture.Cluster.Silos.Sum(silo => silo.ServiceProvider.GetRequiredService<LocalJobs>().Activated);
