@@ -100,6 +100,13 @@ using (var run = new RunDirectory())
             Console.Error.WriteLine($"error: target {target} failed: {e.Message}");
         }
     }
+    if (options.KeepLogs is { } keep)
+    {
+        Directory.CreateDirectory(keep);
+        foreach (var log in Directory.EnumerateFiles(run.Path, "*.log", SearchOption.AllDirectories))
+            File.Copy(log, Path.Combine(keep, Path.GetRelativePath(run.Path, log).Replace(Path.DirectorySeparatorChar, '_')), overwrite: true);
+        Console.WriteLine($"logs kept in {Path.GetFullPath(keep)}");
+    }
 }
 if (results.Count == 0) return cancel.IsCancellationRequested ? 130 : 1;
 

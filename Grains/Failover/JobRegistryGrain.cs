@@ -23,10 +23,15 @@ public sealed class JobRegistryGrain(
     [PersistentState("registry", StorageNames.Jobs)] IPersistentState<JobRegistryState> state) : Grain, IJobRegistryGrain
 {
     private GroupCommit? _commit;
+    // A write failed (another activation of this bucket wrote since this one read, or the store failed): what this one
+    // holds may be neither stored nor current, so it answers nothing more and goes. Otherwise a caller that registers
+    // again would be told its record is there because this activation has it in memory.
+    private Exception? _broken;
 
     /// <inheritdoc />
     public Task RegisterAsync(string jobId, string silo, long activation)
     {
+        ThrowIfBroken();
         var entry = new JobRegistryEntry(silo, activation);
         if (state.State.Jobs.TryGetValue(jobId, out var known) && known == entry) return Task.CompletedTask;
         state.State.Jobs[jobId] = entry;
@@ -36,6 +41,7 @@ public sealed class JobRegistryGrain(
     /// <inheritdoc />
     public Task UnregisterAsync(string jobId, string silo, long activation)
     {
+        ThrowIfBroken();
         if (!state.State.Jobs.TryGetValue(jobId, out var known) || known != new JobRegistryEntry(silo, activation)) return Task.CompletedTask;
         state.State.Jobs.Remove(jobId);
         return WriteSoonAsync();
@@ -44,9 +50,30 @@ public sealed class JobRegistryGrain(
     /// <inheritdoc />
     public Task<string[]> OrphansAsync(string[] activeSilos)
     {
+        ThrowIfBroken();
         var active = activeSilos.ToHashSet(StringComparer.Ordinal);
         return Task.FromResult(state.State.Jobs.Where(j => !active.Contains(j.Value.Silo)).Select(j => j.Key).ToArray());
     }
 
-    private Task WriteSoonAsync() => (_commit ??= new GroupCommit(() => state.WriteStateAsync())).WriteSoonAsync();
+    private Task WriteSoonAsync() => (_commit ??= new GroupCommit(WriteAsync)).WriteSoonAsync();
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            _broken ??= ex;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_broken is not null)
+            throw new InvalidOperationException($"Registry bucket {this.GetPrimaryKeyLong()} could not store its records and is going; call again.", _broken);
+    }
 }

@@ -83,7 +83,11 @@ public sealed partial class JobGrain
         {
             LogLeaseFailed(_logger, ex, JobId);
             TakeBack();
+            return;
         }
+        // Each renewal makes sure the registry record still names this activation (failover finds a leased job by it; a
+        // duplicate activation that Orleans removed may have taken it away). Unchanged, it costs the registry no write.
+        if (saved._leaseUntil is not null && _registered) await RegisterAsync();
 
         void TakeBack()
         {

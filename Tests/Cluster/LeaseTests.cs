@@ -331,7 +331,7 @@ public sealed class LeaseTests(LeaseFixture fixture)
     }
 
     [Fact]
-    public async Task LeasedJob_HoldsNoReminder_AndRegistersOneWhenItsScheduleNoLongerLeases()
+    public async Task LeasedJob_KeepsItsRegistryRecord_AndASlowerReminder_UntilItsScheduleNoLongerLeases()
     {
         var id = NewId("lease-reminder");
         var leasesBefore = LeasesHeld();
@@ -340,21 +340,56 @@ public sealed class LeaseTests(LeaseFixture fixture)
         await WaitForLeasesAsync(leasesBefore + 1);
         await WaitForLeasedRunsAsync(id);
 
-        // While the worker holds the schedule the job keeps its registry record (failover finds it there) and no reminder:
-        // the worker calls it when no renewal comes. A cluster of leased jobs ticks no reminders.
-        await WaitUntilAsync(async () => await ReminderAsync(grainId) is null, () => "the leased job's reminder to be unregistered");
-        Assert.Contains(id, await fixture.Client.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(id)).OrphansAsync([]));
-        var runsBefore = Recorder.For(id).Count;
-        await Recorder.WaitForAsync(id, r => r.Count >= runsBefore + 10);
+        // While the worker holds the schedule the job keeps its registry record (failover finds it there), and its reminder
+        // is only the last resort: it ticks at the leased period (ten minutes), not every minute.
+        var defaults = new SchedulerOptions();
+        await WaitUntilAsync(async () => await ReminderAsync(grainId) is { } r && r.Period == defaults.LeasedReminderPeriod,
+            () => "the leased job's reminder to tick at the leased period");
+        Assert.Contains(id, await RegisteredAsync(id));
 
-        // Every 30 s: no two occurrences in a lease, so the job fires itself again and its near-horizon reminder is back.
+        // Every 30 s: no two occurrences in a lease, so the job fires itself again and its reminder ticks every minute.
         await _scheduler.UpdateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromSeconds(30))));
-        await WaitUntilAsync(async () => await ReminderAsync(grainId) is not null, () => "the job's reminder to be registered again");
+        await WaitUntilAsync(async () => await ReminderAsync(grainId) is { } r && r.Period == defaults.ReminderPeriod,
+            () => "the job's reminder to tick every minute again");
         Assert.Equal(leasesBefore, LeasesHeld());
 
         Assert.True(await _scheduler.DeleteAsync(id));
         Assert.Null(await ReminderAsync(grainId));
     }
+
+    [Fact]
+    public async Task LeasedJob_WhoseRegistryRecordWasTakenAway_StoresItAgain()
+    {
+        var id = NewId("lease-registry");
+        var leasesBefore = LeasesHeld();
+        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromMilliseconds(150))));
+        await WaitForLeasesAsync(leasesBefore + 1);
+        await WaitForLeasedRunsAsync(id);
+        var registry = fixture.Client.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(id));
+        Assert.Contains(id, await RegisteredAsync(id));
+
+        // A duplicate activation records itself over the job's record, then Orleans removes it and it takes the record
+        // with it: a silo failure would then not wake the job. The next renewal stores the record again.
+        await TakeAwayAsync();
+        await WaitUntilAsync(async () => (await RegisteredAsync(id)).Contains(id), () => "the renewal to store the registry record again");
+
+        // The silo that saw the duplicate go wakes the job at once, and the job stores its record again then.
+        await TakeAwayAsync();
+        await fixture.Client.GetGrain<IJobGrain>(id).PingAsync();
+        Assert.Contains(id, await RegisteredAsync(id));
+        Assert.True(await _scheduler.DeleteAsync(id));
+
+        async Task TakeAwayAsync()
+        {
+            await registry.RegisterAsync(id, "a-silo-that-is-gone", 1);
+            await registry.UnregisterAsync(id, "a-silo-that-is-gone", 1);
+            // Unregister is one-way: wait until the registry has taken it.
+            await WaitUntilAsync(async () => !(await RegisteredAsync(id)).Contains(id), () => "the record to be taken away");
+        }
+    }
+
+    // The jobs of the job's registry bucket (every record is an orphan when no silo counts as active).
+    private Task<string[]> RegisteredAsync(string id) => fixture.Client.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(id)).OrphansAsync([]);
 
     private Task<ReminderEntry?> ReminderAsync(GrainId grainId) =>
         fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRow(grainId, "wake")!;

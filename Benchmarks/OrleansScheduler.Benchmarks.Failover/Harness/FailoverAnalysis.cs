@@ -1,4 +1,5 @@
 using HdrHistogram;
+using OrleansScheduler.Jobs;
 
 namespace OrleansScheduler.Benchmarks.Failover.Harness;
 
@@ -72,11 +73,27 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             }
         }
         long due = 0;
+        // The jobs that missed occurrences, with how many and from when to when: what to look for in the processes' logs.
+        var missedJobs = new List<(int Job, long Count, long FirstTicks, long LastTicks)>();
         for (var j = 0; j < workload.Count; j++)
         {
             var (a, b) = workload.DueRange(epochTicks, j, fromTicks, toTicks);
             due += b - a;
+            long missed = 0, first = 0, last = 0;
+            for (var k = a; k < b; k++)
+            {
+                if (seen.ContainsKey(((long)j << 32) | k)) continue;
+                var at = workload.InstantTicks(epochTicks, j, k);
+                if (missed++ == 0) first = at;
+                last = at;
+            }
+            if (missed > 0) missedJobs.Add((j, missed, first, last));
         }
+        var missedNotes = missedJobs.OrderByDescending(m => m.Count).Take(10)
+            .Select(m => $"missed: {Workload.Id(m.Job)} (every {Durations.Format(workload.Period(m.Job))}) {m.Count:N0} occurrence(s), " +
+                         $"t={(m.FirstTicks - fromTicks) / (double)Second:0.0} s to t={(m.LastTicks - fromTicks) / (double)Second:0.0} s")
+            .ToList();
+        if (missedJobs.Count > 10) missedNotes.Add($"missed: {missedJobs.Count - 10} more job(s)");
 
         var all = new LongHistogram(TimeSpan.FromHours(1).Ticks / 10, 3);
         var outside = new LongHistogram(TimeSpan.FromHours(1).Ticks / 10, 3);
@@ -133,6 +150,7 @@ public sealed class FailoverAnalysis(Workload workload, long epochTicks, long fr
             JobsNeverResumed = neverResumed,
             Disruptions = disruptionResults,
             Timeline = BuildTimeline(records, disruptions),
+            Notes = [.. header.Notes, .. missedNotes],
         };
     }
 

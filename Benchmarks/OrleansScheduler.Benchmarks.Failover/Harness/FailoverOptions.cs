@@ -33,6 +33,9 @@ public sealed class FailoverOptions
     public string Misfire { get; private set; } = "fire-all";
     public int Seed { get; private set; } = 1;
     public bool DryRun { get; private set; }
+
+    /// <summary>Where the processes' logs are copied before the run's folder goes (null: not kept).</summary>
+    public string? KeepLogs { get; private set; }
     public string? JsonOut { get; private set; }
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -65,6 +68,7 @@ public sealed class FailoverOptions
           --set Key=Value            a silo setting for ours, e.g. --set Scheduler:DispatchLead=00:00:00.5
           --json-out PATH            results JSON (default Benchmarks/results/failover-<scenario>-<utc>.json); PNGs beside it
           --dry-run                  print the parameters and an empty results table, start nothing
+          --keep-logs DIR            copy the processes' logs to DIR before the run's temporary folder is removed
         """;
 
     public static FailoverOptions Parse(IReadOnlyList<string> args)
@@ -118,6 +122,7 @@ public sealed class FailoverOptions
                 case "--seed": o.Seed = Count(0); break;
                 case "--json-out": o.JsonOut = Value(); break;
                 case "--dry-run": o.DryRun = true; break;
+                case "--keep-logs": o.KeepLogs = Value(); break;
                 case "--set":
                     var kv = Value().Split('=', 2);
                     if (kv.Length != 2 || kv[0].Length == 0) throw new ArgumentException($"--set: '{string.Join('=', kv)}' must be Key=Value");
