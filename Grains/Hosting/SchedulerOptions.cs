@@ -65,19 +65,12 @@ public sealed class SchedulerOptions
     public TimeSpan WatermarkBlock { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Period of the durable reminder that wakes a job if its silo died. Default 1 min (the Orleans minimum). A job's first
+    /// Period of the durable reminder that wakes a near job if its silo died (a job whose schedule is leased has none: see
+    /// <c>JobGrain.ReminderWanted</c>). Default 1 min (the Orleans minimum). A job's first
     /// tick comes half a period to one and a half periods after it registers (by job id), so jobs created together tick
     /// at different moments of the period.
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Period of that reminder while a lease holds the job's schedule. Default 10 min. Such a job has two faster safety
-    /// nets: its worker calls it when no renewal comes, and failover wakes it from the live-job registry. The reminder is
-    /// the last resort behind them, and ten thousand leased jobs ticking every minute cost a steady stream of grain calls
-    /// (and young-generation collection work) for nothing.
-    /// </summary>
-    public TimeSpan LeasedReminderPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>An occurrence more than this late when it is dispatched counts as missed and follows the job's misfire policy. Default 5 s.</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(5);

@@ -22,7 +22,6 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         Range(nameof(options.NearHorizon), options.NearHorizon, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Range(nameof(options.WatermarkBlock), options.WatermarkBlock, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Range(nameof(options.ReminderPeriod), options.ReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
-        Range(nameof(options.LeasedReminderPeriod), options.LeasedReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         Range(nameof(options.MisfireThreshold), options.MisfireThreshold, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         Range(nameof(options.RedeliverAfter), options.RedeliverAfter, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1));
         Range(nameof(options.CatchUpWindow), options.CatchUpWindow, TimeSpan.Zero, TimeSpan.FromDays(30));

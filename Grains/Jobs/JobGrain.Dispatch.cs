@@ -23,11 +23,9 @@ public sealed partial class JobGrain
     private WheelTimeout? _wheelEntry;
     private IJobGrain? _self;
     private long _armToken;
-    // Whether this activation knows the (near safety-net) reminder's state, whether one is registered, and whether it
-    // ticks at the leased period.
+    // Whether this activation knows the (near safety-net) reminder's state, and whether one is registered.
     private bool _reminderKnown;
     private bool _reminderRegistered;
-    private bool _reminderLeased;
     // The wake time this activation stored in the far-horizon wake index (null: none stored), and whether it knows the
     // job is not in the index (so that leaving it costs no call).
     private DateTimeOffset? _indexedWakeAt;
@@ -111,7 +109,6 @@ public sealed partial class JobGrain
         // The stored state says whether a safety-net reminder exists (a far job has none: the wake index wakes it).
         _reminderKnown = true;
         _reminderRegistered = _state.State.NearReminder;
-        _reminderLeased = _state.State.LeasedReminder;
         _dispatchedThrough = _state.State.DispatchedThrough;
         _dispatchedCount = _state.State.DispatchedCount;
         _nextKnown = false;
@@ -401,9 +398,9 @@ public sealed partial class JobGrain
         {
             ScheduleWake(dispatchAt);
             // Near: the registry record lets failover find the job, and a reminder ticking every period is a safety net
-            // (a slower one while a lease holds the schedule). Neither is needed for this dispatch, so neither holds it up
-            // (a job woken by failover fires first).
-            if ((!_registered || !_reminderRegistered || _reminderLeased != LeasedReminderWanted(now)) && _safetyNets is not { IsCompleted: false })
+            // unless a lease holds the schedule. Neither is needed for this dispatch, so neither holds it up (a job woken
+            // by failover fires first).
+            if ((!_registered || _reminderRegistered != ReminderWanted(now)) && _safetyNets is not { IsCompleted: false })
                 _safetyNets = RegisterSafetyNetsAsync(now);
             return false;
         }
@@ -426,17 +423,14 @@ public sealed partial class JobGrain
         return true;
     }
 
-    private async Task RegisterReminderAsync(DateTimeOffset dueAt, bool leased)
+    private async Task RegisterReminderAsync(DateTimeOffset dueAt)
     {
         var dueTime = dueAt - _time.GetUtcNow();
         if (dueTime < TimeSpan.FromMilliseconds(100)) dueTime = TimeSpan.FromMilliseconds(100);
-        await this.RegisterOrUpdateReminder(ReminderName, dueTime, leased ? _options.LeasedReminderPeriod : _options.ReminderPeriod);
+        await this.RegisterOrUpdateReminder(ReminderName, dueTime, _options.ReminderPeriod);
         _reminderKnown = true;
         _reminderRegistered = true;
-        _reminderLeased = leased;
-        // Stored with the next write (the reservation before the first dispatch, or the next renewal).
-        _state.State.NearReminder = true;
-        _state.State.LeasedReminder = leased;
+        _state.State.NearReminder = true; // stored with the next write (the reservation before the first dispatch)
     }
 
     private async Task UnregisterReminderAsync()
@@ -446,9 +440,7 @@ public sealed partial class JobGrain
         if (reminder is not null) await this.UnregisterReminder(reminder);
         _reminderKnown = true;
         _reminderRegistered = false;
-        _reminderLeased = false;
         _state.State.NearReminder = false;
-        _state.State.LeasedReminder = false;
     }
 
     private IJobWakeIndexGrain WakeIndex => GrainFactory.GetGrain<IJobWakeIndexGrain>(JobWakeIndex.BucketOf(JobId));
@@ -542,23 +534,31 @@ public sealed partial class JobGrain
     }
 
     // The near horizon's safety nets: the registry record (failover wakes the jobs of a silo that died, and a restarted
-    // cluster wakes them all), and a reminder for whatever else could leave the job without an activation. A job whose
-    // schedule a lease holds (or is about to) has two faster nets once its record is stored: its worker calls it when no
-    // renewal comes, and an activation its silo lets go unasked is woken again by the silo. Its reminder is only the last
-    // resort then, and ticks at the leased period: ten thousand leased jobs ticking every minute took a steady 166 grain
-    // calls a second and doubled the young collections' pauses.
-    private bool LeasedReminderWanted(DateTimeOffset now) => _registered && (_leaseUntil is not null || LeaseWorthIt(now));
+    // cluster wakes them all), and a reminder ticking every period for whatever else could leave the job without an
+    // activation. A job whose schedule a lease holds (or is about to) has no reminder once its record is stored, as its
+    // other nets cover what the reminder would:
+    // - its activation goes unasked on a live silo: the silo wakes it again (LocalJobs.WakeSoon), and its worker calls it
+    //   when no renewal comes;
+    // - its silo dies: the registry sweep wakes it, and so does the worker partition's next activation if the worker died
+    //   too (it wakes the jobs of its restored ledger);
+    // - its record is lost (a duplicate activation took it away): each renewal and each wake stores it again.
+    // Measured: ten thousand leased jobs with reminders, even ones that never tick in the window, cost p99.9 6 → 11 ms at
+    // 10,000 executions/s (the reminder service's per-reminder state and timers); ticking every minute, p99 0.5 → 1.1 ms.
+    private bool ReminderWanted(DateTimeOffset now) => !_registered || (_leaseUntil is null && !LeaseWorthIt(now));
 
     private async Task RegisterSafetyNetsAsync(DateTimeOffset now)
     {
         try
         {
             if (!_registered) await RegisterAsync();
+            if (_deactivating) return;
             // First tick half a period to one and a half periods out, by job: jobs created together would otherwise all
             // tick in the same few seconds of every period (ten thousand reminder calls at once, once a minute).
-            var leased = LeasedReminderWanted(now);
-            if (!_reminderRegistered || _reminderLeased != leased)
-                await RegisterReminderAsync(now + (leased ? _options.LeasedReminderPeriod : _options.ReminderPeriod) * (0.5 + Phase), leased);
+            if (ReminderWanted(now))
+            {
+                if (!_reminderRegistered) await RegisterReminderAsync(now + _options.ReminderPeriod * (0.5 + Phase));
+            }
+            else if (_reminderRegistered) await UnregisterReminderAsync();
         }
         catch (Exception ex)
         {

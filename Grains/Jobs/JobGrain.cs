@@ -32,6 +32,8 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     private readonly long _activation;
     // This activation chose to go (its job sleeps on its reminder until near again).
     private bool _goingIdle;
+    // The activation is deactivating or gone: work it started and did not await (the safety nets) stops touching it.
+    private bool _deactivating;
 
     /// <summary>Created by Orleans on activation.</summary>
     public JobGrain(
@@ -72,6 +74,7 @@ public sealed partial class JobGrain : Grain, IJobGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivating = true;
         CancelWheelEntry();
         _localJobs.Remove(JobId, this);
         var stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;

@@ -40,7 +40,4 @@ public sealed class JobState
 
     /// <summary>Whether the near horizon's safety-net reminder is registered (far jobs have none: the wake index wakes them).</summary>
     [Id(8)] public bool NearReminder { get; set; }
-
-    /// <summary>Whether that reminder ticks at the leased period (<c>SchedulerOptions.LeasedReminderPeriod</c>) rather than the near one.</summary>
-    [Id(9)] public bool LeasedReminder { get; set; }
 }

@@ -74,7 +74,13 @@ public sealed partial class ExecutionRunner : IDisposable
     public byte[] PackLedger(int partition) => LeaseLedger.Pack(_leases.ProgressOf(partition));
 
     /// <summary>Takes the ledger of <paramref name="partition"/> (its worker activated on this silo).</summary>
-    public void RestoreLedger(int partition, byte[]? packed) => _leases.Restore(partition, LeaseLedger.Unpack(packed));
+    /// <returns>The jobs the ledger names (they held leases of the partition lately).</returns>
+    public IEnumerable<string> RestoreLedger(int partition, byte[]? packed)
+    {
+        var entries = LeaseLedger.Unpack(packed);
+        _leases.Restore(partition, entries);
+        return entries.Select(e => e.JobId);
+    }
 
     /// <summary>Ends the leases of <paramref name="partition"/>: its worker is leaving this silo.</summary>
     public void DropLeases(int partition, bool toJobs) => _leases.DropPartition(partition, toJobs);

@@ -19,6 +19,7 @@ public sealed partial class WorkerGrain(
     [PersistentState("ledger", StorageNames.Jobs)] IPersistentState<LeaseLedgerState> ledger,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
+    Failover.LocalJobs localJobs,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<ExecutionBatch>
 {
     private static readonly TimeSpan LedgerInterval = TimeSpan.FromSeconds(1);
@@ -28,7 +29,10 @@ public sealed partial class WorkerGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        runner.RestoreLedger(Partition, ledger.State.Packed);
+        // The jobs that held leases of this partition lately are woken (a no-op for those that are active): a job that died
+        // with the partition's last worker has no lease to run out and call it, and its own safety net is then only its
+        // registry record. A cluster starting again wakes them this way too.
+        foreach (var jobId in runner.RestoreLedger(Partition, ledger.State.Packed)) localJobs.WakeSoon(jobId);
         this.RegisterGrainTimer(WriteLedgerAsync, new GrainTimerCreationOptions { DueTime = LedgerInterval, Period = LedgerInterval });
         return Task.CompletedTask;
     }
