@@ -63,6 +63,17 @@ public sealed class LeaseTests(LeaseFixture fixture)
 
     private Task WaitForLeasesAsync(int count) => WaitUntilAsync(() => Task.FromResult(LeasesHeld() >= count), () => $"{count} leases held (held: {LeasesHeld()})");
 
+    // Creates a job firing every `interval` and waits until a worker holds its lease and has run some of the lease's part.
+    private async Task<(string Id, int LeasesBefore)> StartLeasedAsync(string name, TimeSpan interval)
+    {
+        var id = NewId(name);
+        var leasesBefore = LeasesHeld();
+        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(interval)));
+        await WaitForLeasesAsync(leasesBefore + 1);
+        await WaitForLeasedRunsAsync(id);
+        return (id, leasesBefore);
+    }
+
     // Waits until the job has run occurrences from the lease's part of its schedule.
     private Task<IReadOnlyList<RecordedExecution>> WaitForLeasedRunsAsync(string id, int count = 3) =>
         Recorder.WaitForAsync(id, r => r.Count > 0 && r.Count(x => x.ScheduledAt - r[0].ScheduledAt >= LeasedFrom) >= count);
@@ -119,11 +130,7 @@ public sealed class LeaseTests(LeaseFixture fixture)
     [Fact]
     public async Task ReadsWhileLeased_IncludeWhatTheWorkerHasNotReportedYet_AndCountEachOutcomeOnce()
     {
-        var id = NewId("lease-reads");
-        var leasesBefore = LeasesHeld();
-        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromMilliseconds(200))));
-        await WaitForLeasesAsync(leasesBefore + 1);
-        await WaitForLeasedRunsAsync(id);
+        var (id, _) = await StartLeasedAsync("lease-reads", TimeSpan.FromMilliseconds(200));
 
         // Reads at arbitrary moments of the 2 s report cycle: each one sees every run that finished before it. Without
         // the collect path about half of these reads would miss the runs since the last periodic report.
@@ -210,12 +217,8 @@ public sealed class LeaseTests(LeaseFixture fixture)
     [Fact]
     public async Task PauseResumeDeleteWhileLeased_RevokeTheLeaseBeforeReturning()
     {
-        var id = NewId("lease-pause");
         var interval = TimeSpan.FromMilliseconds(150);
-        var leasesBefore = LeasesHeld();
-        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(interval)));
-        await WaitForLeasesAsync(leasesBefore + 1);
-        await WaitForLeasedRunsAsync(id);
+        var (id, leasesBefore) = await StartLeasedAsync("lease-pause", interval);
 
         var paused = await _scheduler.PauseAsync(id);
         var pausedAt = DateTimeOffset.UtcNow;
@@ -294,12 +297,8 @@ public sealed class LeaseTests(LeaseFixture fixture)
     [Fact]
     public async Task JobDeactivatedWhileLeased_TheLeaseKeepsFiring_AndTheNextActivationTakesItOverWithoutRepeats()
     {
-        var id = NewId("lease-deactivated");
         var interval = TimeSpan.FromMilliseconds(150);
-        var leasesBefore = LeasesHeld();
-        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(interval)));
-        await WaitForLeasesAsync(leasesBefore + 1);
-        await WaitForLeasedRunsAsync(id);
+        var (id, leasesBefore) = await StartLeasedAsync("lease-deactivated", interval);
 
         // The runtime collects the job's activation (as under memory pressure); the job is woken again at once and its
         // new activation resumes from the stored resume point while the worker still holds the lease.
@@ -333,12 +332,8 @@ public sealed class LeaseTests(LeaseFixture fixture)
     [Fact]
     public async Task LeasedJob_KeepsItsRegistryRecord_AndNoReminder_UntilItsScheduleNoLongerLeases()
     {
-        var id = NewId("lease-reminder");
-        var leasesBefore = LeasesHeld();
-        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromMilliseconds(150))));
+        var (id, leasesBefore) = await StartLeasedAsync("lease-reminder", TimeSpan.FromMilliseconds(150));
         var grainId = fixture.Client.GetGrain<IJobGrain>(id).GetGrainId();
-        await WaitForLeasesAsync(leasesBefore + 1);
-        await WaitForLeasedRunsAsync(id);
 
         // While the worker holds the schedule the job keeps its registry record (failover finds it there) and no reminder:
         // the worker calls it when no renewal comes. Ten thousand leased jobs tick no reminders.
@@ -358,11 +353,7 @@ public sealed class LeaseTests(LeaseFixture fixture)
     [Fact]
     public async Task LeasedJob_WhoseRegistryRecordWasTakenAway_StoresItAgain()
     {
-        var id = NewId("lease-registry");
-        var leasesBefore = LeasesHeld();
-        await _scheduler.CreateAsync(Job(id, ScheduleSpec.Every(TimeSpan.FromMilliseconds(150))));
-        await WaitForLeasesAsync(leasesBefore + 1);
-        await WaitForLeasedRunsAsync(id);
+        var (id, _) = await StartLeasedAsync("lease-registry", TimeSpan.FromMilliseconds(150));
         var registry = fixture.Client.GetGrain<IJobRegistryGrain>(JobRegistry.BucketOf(id));
         Assert.Contains(id, await RegisteredAsync(id));
 
