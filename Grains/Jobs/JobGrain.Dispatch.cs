@@ -491,10 +491,7 @@ public sealed partial class JobGrain
     // Where a new activation would resume: just before the oldest occurrence whose outcome has not come back.
     private (DateTimeOffset Through, long Count) ResumePoint(DateTimeOffset now)
     {
-        var forgetBefore = (now - UnackedMemory).UtcTicks;
-        var stale = 0;
-        while (stale < _unacked.Count && _unacked[stale] < forgetBefore) stale++;
-        if (stale > 0) _unacked.RemoveRange(0, stale);
+        ForgetUnackedBefore((now - UnackedMemory).UtcTicks);
         // While a lease fires the job, its occurrences have finished as far as the worker last reported.
         var (through, count) = _leaseUntil is null ? (_dispatchedThrough, _dispatchedCount) : (_leaseFinishedThrough, _leaseFinishedCount);
         if (_unacked.Count == 0) return (through, count);
@@ -525,6 +522,14 @@ public sealed partial class JobGrain
     {
         var (through, count) = ResumePoint(_time.GetUtcNow());
         return through != _state.State.DispatchedThrough || count != _state.State.DispatchedCount;
+    }
+
+    // Drops the unacknowledged occurrences before `ticks` (the list is in instant order: a prefix).
+    private void ForgetUnackedBefore(long ticks)
+    {
+        var count = 0;
+        while (count < _unacked.Count && _unacked[count] < ticks) count++;
+        if (count > 0) _unacked.RemoveRange(0, count);
     }
 
     private void Acknowledge(DateTimeOffset scheduledAt)

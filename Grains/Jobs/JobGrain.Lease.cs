@@ -161,9 +161,7 @@ public sealed partial class JobGrain
             _leaseFinishedCount = report.FinishedCount;
             // The lease started at or before the oldest occurrence this activation dispatched itself and did not hear back
             // from: those the report passes have finished (the lease's own copy or this one's, whichever ran).
-            var finished = 0;
-            while (finished < _unacked.Count && _unacked[finished] <= report.FinishedThrough.UtcTicks) finished++;
-            if (finished > 0) _unacked.RemoveRange(0, finished);
+            ForgetUnackedBefore(report.FinishedThrough.UtcTicks + 1);
         }
         var history = _history.State;
         var added = Outcomes.AddPacked(report.Outcomes);
