@@ -20,6 +20,9 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
     /// <summary>Largest allowed <see cref="WheelOptions.MinWakeInterval"/>: 10 ms.</summary>
     public static readonly TimeSpan MaxMinWakeInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Largest allowed <see cref="WheelOptions.CollectAhead"/>: 100 ms.</summary>
+    public static readonly TimeSpan MaxCollectAhead = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Largest allowed <see cref="WheelOptions.Levels"/>: 8.</summary>
     public const int MaxLevels = 8;
 
@@ -51,6 +54,11 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
         if (options.MinWakeInterval < TimeSpan.Zero || options.MinWakeInterval > MaxMinWakeInterval)
         {
             failures.Add($"WheelOptions.MinWakeInterval must be between 0 and 10 ms (was {options.MinWakeInterval}); the default is 200 µs.");
+        }
+
+        if (options.CollectAhead < TimeSpan.Zero || options.CollectAhead > MaxCollectAhead)
+        {
+            failures.Add($"WheelOptions.CollectAhead must be between 0 and 100 ms (was {options.CollectAhead}); the default is 5 ms.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -28,4 +28,10 @@ public interface ITimingWheel
 
     /// <summary>Live entries: scheduled, neither expired nor cancelled (approximate while other threads schedule).</summary>
     int Count { get; }
+
+    /// <summary>
+    /// Items of crowds (many <see cref="IPooledWheelItem"/>s due at one instant) handed to pool threads that have not
+    /// started yet: while it is above zero, work that can wait (recording outcomes) should let them go first.
+    /// </summary>
+    int PendingRuns { get; }
 }

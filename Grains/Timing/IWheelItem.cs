@@ -16,3 +16,14 @@ public interface IWheelItem
     /// </summary>
     void OnExpired();
 }
+
+/// <summary>
+/// A wheel item whose work runs on the thread pool. When many are due at one instant, the driver hands them to pool
+/// threads together (a crowd, see <see cref="ITimingWheel.PendingRuns"/>) and <see cref="Run"/> is called there at the
+/// due time; alone, the item is fired through <see cref="IWheelItem.OnExpired"/> as usual.
+/// </summary>
+public interface IPooledWheelItem : IWheelItem
+{
+    /// <summary>The item's work, on a pool thread, no earlier than its due time.</summary>
+    void Run();
+}

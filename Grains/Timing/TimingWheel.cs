@@ -298,7 +298,9 @@ public sealed class TimingWheel<T>
             e = next;
         }
 
-        if (_fired.Count > 1)
+        // Usually in order already (a bucket keeps scheduling order; cascaded entries may not be): sorting thousands of
+        // entries due at one instant cost the driver a millisecond or more.
+        if (_fired.Count > 1 && !InOrder(_fired))
         {
             _fired.Sort(static (a, b) => a.DueTicks != b.DueTicks ? a.DueTicks.CompareTo(b.DueTicks) : a.Sequence.CompareTo(b.Sequence));
         }
@@ -309,6 +311,20 @@ public sealed class TimingWheel<T>
         }
 
         _fired.Clear();
+    }
+
+    private static bool InOrder(List<WheelEntry<T>> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            var (a, b) = (entries[i - 1], entries[i]);
+            if (a.DueTicks > b.DueTicks || (a.DueTicks == b.DueTicks && a.Sequence > b.Sequence))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The next tick at which something can happen; the caller caps it at now's tick. Skipping is safe because a

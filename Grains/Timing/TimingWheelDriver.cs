@@ -37,6 +37,8 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 
     private readonly WheelOptions _options;
     private readonly long _minWakeTicks;
+    private readonly long _collectAheadTicks;
+    private readonly List<WheelTimeout> _late = [];
     private readonly TimeProvider _time;
     private readonly ILogger<TimingWheelDriver> _logger;
     private readonly bool _systemClock;
@@ -65,6 +67,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
         _minWakeTicks = _options.MinWakeInterval.Ticks;
+        _collectAheadTicks = _options.CollectAhead.Ticks;
         _time = time;
         _logger = logger;
         _systemClock = ReferenceEquals(time, TimeProvider.System);
@@ -76,6 +79,11 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 
     /// <inheritdoc />
     public int Count => Volatile.Read(ref _count);
+
+    private int _pendingRuns;
+
+    /// <inheritdoc />
+    public int PendingRuns => Volatile.Read(ref _pendingRuns);
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">The driver was disposed.</exception>
@@ -201,8 +209,16 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
                 var now = _time.GetUtcNow().UtcTicks;
                 ReportIfBehind(plannedWake, now, wheel.Count);
                 plannedWake = long.MaxValue;
-                wheel.Advance(now, expired);
-                Fire(expired);
+                if (sleeper is null)
+                {
+                    wheel.Advance(now, expired);
+                    Fire(expired, 0, expired.Count);
+                    expired.Clear();
+                }
+                else
+                {
+                    FireAhead(wheel, now, expired, sleeper);
+                }
                 if (more)
                 {
                     continue;
@@ -217,7 +233,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 
                 // On the system clock, entries due within the least wake interval of the last wake wait for the next
                 // one (WheelOptions.MinWakeInterval): a wake per entry would cost more CPU than the entries at high rates.
-                plannedWake = sleeper is null ? target : Math.Max(target, now + _minWakeTicks);
+                plannedWake = sleeper is null ? target : Math.Max(target - _collectAheadTicks, now + _minWakeTicks);
                 if (sleeper is not null)
                 {
                     SleepPrecisely(plannedWake, sleeper);
@@ -276,10 +292,82 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         LogFellBehind(_logger, TimeSpan.FromTicks(behind).TotalMilliseconds, pending);
     }
 
-    private void Fire(List<WheelTimeout> expired)
+    // On the system clock the driver takes entries out of the wheel a little before they are due (WheelOptions.CollectAhead)
+    // and fires each at its due time from the list: thousands due at one instant cost the wheel a few milliseconds to
+    // collect and put in order, and that work is done by the time they are due. An entry scheduled meanwhile for a time
+    // inside the collected stretch wakes the driver and joins the list in its place.
+    private void FireAhead(TimingWheel<WheelTimeout> wheel, long now, List<WheelTimeout> collected, PreciseSleep sleeper)
     {
-        foreach (var timeout in expired)
+        var horizon = now + _collectAheadTicks;
+        wheel.Advance(horizon, collected);
+        var next = 0;
+        var earliestWake = long.MinValue;
+        while (next < collected.Count && !_disposed)
         {
+            var due = collected[next].DueAt.UtcTicks;
+            var crowdEnd = next;
+            while (crowdEnd < collected.Count && collected[crowdEnd].DueAt.UtcTicks == due && collected[crowdEnd].Item is IPooledWheelItem) crowdEnd++;
+            now = _time.GetUtcNow().UtcTicks;
+            if (crowdEnd - next >= CrowdSize)
+            {
+                if (now < due - LaneLeadTicks)
+                {
+                    WaitAhead(due - LaneLeadTicks, wheel, horizon, collected, next, sleeper);
+                    continue;
+                }
+
+                HandToLanes(collected, next, crowdEnd, due);
+                next = crowdEnd;
+                continue;
+            }
+
+            var end = next;
+            while (end < collected.Count && collected[end].DueAt.UtcTicks <= now) end++;
+            if (end > next)
+            {
+                Fire(collected, next, end);
+                next = end;
+                earliestWake = now + _minWakeTicks;
+                continue;
+            }
+
+            WaitAhead(Math.Max(due, earliestWake), wheel, horizon, collected, next, sleeper);
+        }
+
+        collected.Clear();
+    }
+
+    // Sleeps until target unless an entry is scheduled meanwhile; one due within the collected stretch joins the list.
+    private void WaitAhead(long target, TimingWheel<WheelTimeout> wheel, long horizon, List<WheelTimeout> collected, int next, PreciseSleep sleeper)
+    {
+        Interlocked.Exchange(ref _wakeTarget, target);
+        if (_incoming.IsEmpty)
+        {
+            SleepPrecisely(target, sleeper);
+        }
+
+        if (!_incoming.IsEmpty || !_cancelled.IsEmpty)
+        {
+            while (Drain(wheel)) { }
+            wheel.Advance(horizon, _late);
+            foreach (var timeout in _late) InsertByDue(collected, next, timeout);
+            _late.Clear();
+        }
+    }
+
+    // Keeps collected[from..] in due order (an entry goes after those due at the same time).
+    private static void InsertByDue(List<WheelTimeout> collected, int from, WheelTimeout timeout)
+    {
+        var at = collected.Count;
+        while (at > from && collected[at - 1].DueAt > timeout.DueAt) at--;
+        collected.Insert(at, timeout);
+    }
+
+    private void Fire(List<WheelTimeout> expired, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var timeout = expired[i];
             timeout.Entry = null;
             if (!timeout.TryMarkExpired())
             {
@@ -296,7 +384,5 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
                 LogItemFailed(_logger, ex, timeout.Item.GetType().Name, timeout.DueAt);
             }
         }
-
-        expired.Clear();
     }
 }

@@ -362,7 +362,14 @@ public sealed partial class ExecutionRunner : IDisposable
     private void Report(PendingExecution pending, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
     {
         var finishedAt = _time.GetUtcNow();
-        if (Volatile.Read(ref _backlog) <= 0)
+        if (WheelLane.OnLane)
+        {
+            // A crowd's lane: recorded once every execution of the crowd has started, with no queue shared between cores.
+            pending.KeepOutcome(startedAt, finishedAt, status, error, isFinal);
+            WheelLane.TryDefer(static p => ((PendingExecution)p).RecordOutcome(), pending);
+            return;
+        }
+        if (Volatile.Read(ref _backlog) <= 0 && _wheel.PendingRuns <= 0)
         {
             Record(pending, startedAt, finishedAt, status, error, isFinal);
             return;
@@ -370,6 +377,8 @@ public sealed partial class ExecutionRunner : IDisposable
         _finished.Enqueue(new FinishedAttempt(pending, startedAt, finishedAt, status, error, isFinal));
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) ThreadPool.UnsafeQueueUserWorkItem(_drain ??= new FinishedDrain(this), preferLocal: false);
     }
+
+    internal void RecordKept(PendingExecution pending, in PendingExecution.Outcome o) => Record(pending, o.StartedAt, o.FinishedAt, o.Status, o.Error, o.IsFinal);
 
     private void DrainFinished()
     {

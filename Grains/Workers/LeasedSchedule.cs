@@ -162,10 +162,11 @@ internal sealed class LeasedSchedule
             _count++;
             _open.Add((due.UtcTicks, false));
         }
-        // The start comes first, and the next arming goes to the back of the pool's queue: at an instant where thousands
-        // of jobs fire, computing each one's next occurrence between the starts would delay every start after it.
+        // The start comes first, and the next arming waits: at an instant where thousands of jobs fire, computing each
+        // one's next occurrence between the starts would delay every start after it. In a crowd the lane arms once every
+        // occurrence of the crowd has started; otherwise the arming goes to the back of the pool's queue.
         _book.Start(this, lease.OccurrenceAt(due), dedupe);
-        ThreadPool.UnsafeQueueUserWorkItem(_armWork ??= new ArmWork(this), preferLocal: false);
+        if (!WheelLane.TryDefer(static s => ((LeasedSchedule)s).Arm(), this)) ThreadPool.UnsafeQueueUserWorkItem(_armWork ??= new ArmWork(this), preferLocal: false);
     }
 
     /// <summary>How far this lease has finished, for its partition's ledger.</summary>
@@ -318,9 +319,10 @@ internal sealed class LeasedSchedule
     }
 
     // The wheel entry of one arming: it points at the schedule, which never points back.
-    private sealed class Tick(LeasedSchedule schedule, long token) : IWheelItem, IThreadPoolWorkItem
+    private sealed class Tick(LeasedSchedule schedule, long token) : IPooledWheelItem, IThreadPoolWorkItem
     {
-        // The driver thread only hands over: the next occurrence is armed and the execution started on the pool.
+        // The driver thread only hands over: the next occurrence is armed and the execution started on the pool (in a
+        // crowd, a lane calls Run).
         public void OnExpired()
         {
             schedule._book.Handed();
@@ -330,6 +332,11 @@ internal sealed class LeasedSchedule
         public void Execute()
         {
             schedule._book.Taken();
+            Run();
+        }
+
+        public void Run()
+        {
             schedule.Fire(token);
         }
     }

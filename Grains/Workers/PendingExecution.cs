@@ -4,7 +4,7 @@ namespace OrleansScheduler.Grains.Workers;
 
 /// <summary>An execution waiting in the silo's timing wheel for its instant; on expiry it moves to the thread pool.</summary>
 internal sealed class PendingExecution(ExecutionRunner runner, Execution.Execution execution, LeasedSchedule? lease = null, bool remembered = true)
-    : IWheelItem, IThreadPoolWorkItem
+    : IPooledWheelItem, IThreadPoolWorkItem
 {
     /// <summary>Whether the runner's de-duplication holds it (every delivered execution; a leased one only when its job may have sent it too).</summary>
     public bool Remembered { get; } = remembered;
@@ -26,4 +26,18 @@ internal sealed class PendingExecution(ExecutionRunner runner, Execution.Executi
         runner.Taken();
         runner.OnDue(this);
     }
+
+    // In a crowd: the lane runs it at its instant.
+    public void Run() => runner.OnDue(this);
+
+    private Outcome _outcome;
+
+    /// <summary>Keeps the outcome of the attempt for <see cref="RecordOutcome"/> (a pending execution runs once).</summary>
+    public void KeepOutcome(DateTimeOffset startedAt, DateTimeOffset finishedAt, Execution.ExecutionStatus status, string? error, bool isFinal) =>
+        _outcome = new Outcome(startedAt, finishedAt, status, error, isFinal);
+
+    /// <summary>Records the outcome kept by <see cref="KeepOutcome"/>.</summary>
+    public void RecordOutcome() => runner.RecordKept(this, _outcome);
+
+    internal readonly record struct Outcome(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, Execution.ExecutionStatus Status, string? Error, bool IsFinal);
 }

@@ -48,4 +48,22 @@ public sealed class WheelOptionsValidatorTests
     {
         Assert.True(new WheelOptionsValidator().Validate(null, new WheelOptions { MinWakeInterval = TimeSpan.Zero }).Succeeded);
     }
+
+    [Theory]
+    [InlineData(-1, "(was -00:00:00.0010000)")]
+    [InlineData(101, "(was 00:00:00.1010000)")]
+    public void Validate_CollectAheadOutOfRange_FailsNamingFieldAndValue(double ms, string value)
+    {
+        var result = new WheelOptionsValidator().Validate(null, new WheelOptions { CollectAhead = TimeSpan.FromMilliseconds(ms) });
+
+        var message = Assert.Single(result.Failures!);
+        Assert.Contains("WheelOptions.CollectAhead", message, StringComparison.Ordinal);
+        Assert.Contains(value, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_CollectAheadZero_CollectsAtTheDueTime_AndIsAllowed()
+    {
+        Assert.True(new WheelOptionsValidator().Validate(null, new WheelOptions { CollectAhead = TimeSpan.Zero }).Succeeded);
+    }
 }
