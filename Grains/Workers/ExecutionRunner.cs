@@ -70,8 +70,8 @@ public sealed partial class ExecutionRunner : IDisposable
     /// <summary>What the lease of <paramref name="jobId"/> has not reported yet (null when nothing).</summary>
     public LeaseReport? Collect(string jobId) => _leases.Collect(jobId);
 
-    /// <summary>The progress of the leases of <paramref name="partition"/>, packed for its ledger.</summary>
-    public byte[] PackLedger(int partition) => LeaseLedger.Pack(_leases.ProgressOf(partition));
+    /// <summary>Packs the progress of the leases of <paramref name="partition"/> for its ledger into <paramref name="ledger"/>.</summary>
+    internal void PackLedger(int partition, LeaseLedger.Writer ledger) => _leases.PackProgress(partition, ledger);
 
     /// <summary>Takes the ledger of <paramref name="partition"/> (its worker activated on this silo).</summary>
     /// <returns>The jobs the ledger names (they held leases of the partition lately).</returns>

@@ -168,15 +168,13 @@ internal sealed partial class LeaseBook : IDisposable
     }
 
     /// <summary>The progress of every lease of <paramref name="partition"/>, and of what was restored for it and not granted again yet.</summary>
-    public List<LeaseProgress> ProgressOf(int partition)
+    public void PackProgress(int partition, LeaseLedger.Writer entries)
     {
         var forgetBefore = _time.GetUtcNow() - RestoredMemory;
-        List<LeaseProgress> entries;
+        entries.Reset();
         lock (_lock)
         {
-            var leases = PartitionSnapshot(partition);
-            entries = new List<LeaseProgress>(leases.Length + 16);
-            foreach (var lease in leases) entries.Add(lease.Progress());
+            foreach (var lease in PartitionSnapshot(partition)) entries.Add(lease.Progress());
             List<string>? forget = null;
             foreach (var (jobId, restored) in _restored)
             {
@@ -185,7 +183,6 @@ internal sealed partial class LeaseBook : IDisposable
             }
             if (forget is not null) foreach (var jobId in forget) _restored.Remove(jobId);
         }
-        return entries;
     }
 
     /// <summary>What the leases know of an occurrence its job delivered directly (around a takeover of the job or the partition).</summary>

@@ -34,10 +34,16 @@ internal sealed class PendingExecution(ExecutionRunner runner, Execution.Executi
 
     /// <summary>Keeps the outcome of the attempt for <see cref="RecordOutcome"/> (a pending execution runs once).</summary>
     public void KeepOutcome(DateTimeOffset startedAt, DateTimeOffset finishedAt, Execution.ExecutionStatus status, string? error, bool isFinal) =>
-        _outcome = new Outcome(startedAt, finishedAt, status, error, isFinal);
+        _outcome = new Outcome(startedAt.UtcTicks, finishedAt.UtcTicks, status, error, isFinal);
 
     /// <summary>Records the outcome kept by <see cref="KeepOutcome"/>.</summary>
     public void RecordOutcome() => runner.RecordKept(this, _outcome);
 
-    internal readonly record struct Outcome(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, Execution.ExecutionStatus Status, string? Error, bool IsFinal);
+    // UTC ticks rather than DateTimeOffsets: every pending execution carries one.
+    internal readonly record struct Outcome(long StartedTicks, long FinishedTicks, Execution.ExecutionStatus Status, string? Error, bool IsFinal)
+    {
+        public DateTimeOffset StartedAt => new(StartedTicks, TimeSpan.Zero);
+
+        public DateTimeOffset FinishedAt => new(FinishedTicks, TimeSpan.Zero);
+    }
 }

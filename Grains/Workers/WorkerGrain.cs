@@ -23,6 +23,8 @@ public sealed partial class WorkerGrain(
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<ExecutionBatch>
 {
     private static readonly TimeSpan LedgerInterval = TimeSpan.FromSeconds(1);
+    // Packs the ledger every round into the same buffer; a write copies it out only when it changed.
+    private readonly LeaseLedger.Writer _packer = new();
 
     private int Partition => (int)this.GetPrimaryKeyLong();
 
@@ -39,11 +41,12 @@ public sealed partial class WorkerGrain(
 
     private async Task WriteLedgerAsync(CancellationToken cancellationToken)
     {
-        var packed = runner.PackLedger(Partition);
+        runner.PackLedger(Partition, _packer);
+        var packed = _packer.Written;
         if (ledger.State.Packed is { } stored ? stored.AsSpan().SequenceEqual(packed) : LeaseLedger.IsEmpty(packed)) return;
         try
         {
-            ledger.State.Packed = packed;
+            ledger.State.Packed = packed.ToArray();
             await ledger.WriteStateAsync(cancellationToken);
         }
         catch (Exception ex)

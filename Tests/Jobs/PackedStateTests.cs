@@ -156,4 +156,33 @@ public sealed class PackedStateTests
         Assert.False(entries[0].Finished(3, entries[0].FloorTicks));
         Assert.False(entries[0].Finished(2, entries[0].ThroughTicks));
     }
+
+    [Fact]
+    public void LeaseLedger_Writer_PacksWhatBinaryWriterWrote_AndStartsAfreshAfterReset()
+    {
+        // Ledgers stored by earlier versions were written with BinaryWriter: the same bytes must come out now.
+        LeaseProgress[] entries = [new("fast-🚀", 3, 10, 20, 2), new(new string('j', 500), 1, 0, long.MaxValue, 0), new("", 0, 0, 0, 0)];
+        using var expected = new MemoryStream();
+        using (var binary = new BinaryWriter(expected, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            binary.Write(entries.Length);
+            foreach (var e in entries)
+            {
+                binary.Write(e.JobId);
+                binary.Write(e.Version);
+                binary.Write(e.FloorTicks);
+                binary.Write(e.ThroughTicks);
+                binary.Write(e.Count);
+            }
+        }
+
+        var writer = new LeaseLedger.Writer();
+        writer.Add(new LeaseProgress("left-over", 9, 9, 9, 9));
+        writer.Reset();
+        foreach (var e in entries) writer.Add(e);
+        Assert.Equal(expected.ToArray(), writer.Written.ToArray());
+        writer.Reset();
+        Assert.True(LeaseLedger.IsEmpty(writer.Written));
+        Assert.Empty(LeaseLedger.Unpack(writer.Written.ToArray()));
+    }
 }
