@@ -58,7 +58,7 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
 
         if (options.CollectAhead < TimeSpan.Zero || options.CollectAhead > MaxCollectAhead)
         {
-            failures.Add($"WheelOptions.CollectAhead must be between 0 and 100 ms (was {options.CollectAhead}); the default is 5 ms.");
+            failures.Add($"WheelOptions.CollectAhead must be between 0 and 100 ms (was {options.CollectAhead}); the default is 10 ms.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -16,7 +16,12 @@ namespace OrleansScheduler.Grains.Timing;
 /// <see cref="Schedule"/> and stops on <see cref="Dispose"/>. Each loop it takes a bounded batch of new and cancelled
 /// entries, advances the wheel to the clock's now, calls <see cref="IWheelItem.OnExpired"/> of each expired entry on
 /// itself (so those must return within microseconds), then sleeps until the next due time. A schedule earlier than
-/// the driver's wake target wakes it; later ones wait for that wake.
+/// the driver's wake target wakes it; later ones wait for that wake, or for every 1,024th of them.
+/// </para>
+/// <para>
+/// On the system clock the driver takes entries out of the wheel <see cref="WheelOptions.CollectAhead"/> before they
+/// are due and fires each from that list at its due time; 256 or more <see cref="IPooledWheelItem"/>s due at one
+/// instant (a crowd) go to pool threads together, one lane per core (TimingWheelDriver.Crowds.cs).
 /// </para>
 /// <para>
 /// Sleeping with <see cref="TimeProvider.System"/>: waits on a wake-up event until ~1.5 ms before the target (so an
@@ -29,6 +34,7 @@ namespace OrleansScheduler.Grains.Timing;
 public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 {
     private const int MaxBatch = 4096;
+    private const int DrainEvery = 1024;
     private static readonly TimeSpan FellBehindThreshold = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FellBehindReportInterval = TimeSpan.FromSeconds(10);
     private long _lastBehindReportTicks = long.MinValue / 2;
@@ -51,6 +57,8 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     private Thread? _thread;
     private volatile bool _disposed;
     private int _count;
+    // Entries queued since the driver last took them in (approximately: a count, reset when it starts taking them).
+    private int _undrained;
 
     // UTC ticks the driver sleeps until; long.MaxValue = no entries, long.MinValue = a wake is already signalled.
     private long _wakeTarget = long.MaxValue;
@@ -126,6 +134,13 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         var target = Volatile.Read(ref _wakeTarget);
         if (timeout.DueAt.UtcTicks < target && Interlocked.CompareExchange(ref _wakeTarget, long.MinValue, target) == target)
         {
+            _wake.Set();
+        }
+        else if (Interlocked.Increment(ref _undrained) % DrainEvery == 0)
+        {
+            // Entries due no earlier than the driver's wake wait in the queue until then: 10,000 one-shots delivered a
+            // lead ahead of their instant would all be taken into the wheel in the milliseconds before it. Every so many
+            // the driver takes them in now.
             _wake.Set();
         }
     }
@@ -257,6 +272,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 
     private bool Drain(TimingWheel<WheelTimeout> wheel)
     {
+        Volatile.Write(ref _undrained, 0);
         for (var i = 0; i < MaxBatch && _incoming.TryDequeue(out var timeout); i++)
         {
             if (!timeout.IsCancelled)

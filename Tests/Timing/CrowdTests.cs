@@ -43,8 +43,8 @@ public sealed class CrowdTests
         var crowd = Enumerable.Range(0, 1_000).Select(_ => new PoolItem()).ToList();
         var timeouts = crowd.Select(i => driver.Schedule(due, i)).ToList();
 
-        // 2 ms before the instant: collected (5 ms ahead) and, for some, already with the lanes (1 ms ahead) by the time
-        // the loop gets to them.
+        // 2 ms before the instant: collected (WheelOptions.CollectAhead, 10 ms) and, for some, already with the lanes
+        // (1 ms ahead) by the time the loop gets to them.
         while (TimeProvider.System.GetUtcNow() < due.AddMilliseconds(-2)) Thread.SpinWait(100);
         var cancelled = timeouts.Select((t, n) => n % 2 == 0 && t.Cancel()).ToList();
 
@@ -97,7 +97,7 @@ public sealed class CrowdTests
         var laterItem = new RecordingWheelItem(TimeProvider.System, () => fired.Enqueue("later"));
         driver.Schedule(later, laterItem);
 
-        // Collected 5 ms ahead: 3 ms before it, schedule one due 2 ms before it.
+        // Collected 10 ms ahead (WheelOptions.CollectAhead): 3 ms before it, schedule one due 2 ms before it.
         while (TimeProvider.System.GetUtcNow() < later.AddMilliseconds(-3)) Thread.SpinWait(100);
         var earlier = later.AddMilliseconds(-2);
         var earlierItem = new RecordingWheelItem(TimeProvider.System, () => fired.Enqueue("earlier"));
