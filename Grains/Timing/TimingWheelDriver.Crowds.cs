@@ -13,8 +13,14 @@ public sealed partial class TimingWheelDriver
     private const int CrowdSize = 256;
     private static readonly long LaneLeadTicks = TimeSpan.FromMilliseconds(1).Ticks;
 
+    private long _crowds;
+
+    /// <summary>Crowds handed to lanes since the driver started.</summary>
+    internal long Crowds => Volatile.Read(ref _crowds);
+
     private void HandToLanes(List<WheelTimeout> collected, int from, int to, long dueTicks)
     {
+        Interlocked.Increment(ref _crowds);
         var crowd = new Crowd(this, collected, from, to, dueTicks, Math.Max(1, Environment.ProcessorCount));
         for (var lane = 0; lane < crowd.Lanes; lane++)
         {
