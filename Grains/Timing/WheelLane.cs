@@ -16,9 +16,6 @@ internal static partial class WheelLane
     [ThreadStatic]
     private static List<(Action<object> Work, object State)>? t_spare;
 
-    /// <summary>True on a lane thread, while its crowd runs.</summary>
-    public static bool OnLane => t_deferred is not null;
-
     /// <summary>Keeps <paramref name="work"/> for the end of the crowd when called on a lane; false elsewhere.</summary>
     public static bool TryDefer(Action<object> work, object state)
     {

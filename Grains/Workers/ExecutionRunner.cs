@@ -362,11 +362,10 @@ public sealed partial class ExecutionRunner : IDisposable
     private void Report(PendingExecution pending, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
     {
         var finishedAt = _time.GetUtcNow();
-        if (WheelLane.OnLane)
+        if (WheelLane.TryDefer(static p => ((PendingExecution)p).RecordOutcome(), pending))
         {
             // A crowd's lane: recorded once every execution of the crowd has started, with no queue shared between cores.
             pending.KeepOutcome(startedAt, finishedAt, status, error, isFinal);
-            WheelLane.TryDefer(static p => ((PendingExecution)p).RecordOutcome(), pending);
             return;
         }
         if (Volatile.Read(ref _backlog) <= 0 && _wheel.PendingRuns <= 0)

@@ -32,38 +32,28 @@ public sealed class WheelOptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(-1, "(was -00:00:00.0010000)")]
-    [InlineData(11, "(was 00:00:00.0110000)")]
-    public void Validate_MinWakeIntervalOutOfRange_FailsNamingFieldAndValue(double ms, string value)
+    [InlineData("MinWakeInterval", -1, "(was -00:00:00.0010000)")]
+    [InlineData("MinWakeInterval", 11, "(was 00:00:00.0110000)")]
+    [InlineData("CollectAhead", -1, "(was -00:00:00.0010000)")]
+    [InlineData("CollectAhead", 101, "(was 00:00:00.1010000)")]
+    public void Validate_DriverStretchOutOfRange_FailsNamingFieldAndValue(string field, double ms, string value)
     {
-        var result = new WheelOptionsValidator().Validate(null, new WheelOptions { MinWakeInterval = TimeSpan.FromMilliseconds(ms) });
+        var result = new WheelOptionsValidator().Validate(null, WithStretch(field, TimeSpan.FromMilliseconds(ms)));
 
         var message = Assert.Single(result.Failures!);
-        Assert.Contains("WheelOptions.MinWakeInterval", message, StringComparison.Ordinal);
+        Assert.Contains("WheelOptions." + field, message, StringComparison.Ordinal);
         Assert.Contains(value, message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_MinWakeIntervalZero_WakesForEveryEntry_AndIsAllowed()
-    {
-        Assert.True(new WheelOptionsValidator().Validate(null, new WheelOptions { MinWakeInterval = TimeSpan.Zero }).Succeeded);
-    }
-
+    // Zero MinWakeInterval wakes the driver for every entry; zero CollectAhead collects entries at their due time.
     [Theory]
-    [InlineData(-1, "(was -00:00:00.0010000)")]
-    [InlineData(101, "(was 00:00:00.1010000)")]
-    public void Validate_CollectAheadOutOfRange_FailsNamingFieldAndValue(double ms, string value)
+    [InlineData("MinWakeInterval")]
+    [InlineData("CollectAhead")]
+    public void Validate_DriverStretchZero_IsAllowed(string field)
     {
-        var result = new WheelOptionsValidator().Validate(null, new WheelOptions { CollectAhead = TimeSpan.FromMilliseconds(ms) });
-
-        var message = Assert.Single(result.Failures!);
-        Assert.Contains("WheelOptions.CollectAhead", message, StringComparison.Ordinal);
-        Assert.Contains(value, message, StringComparison.Ordinal);
+        Assert.True(new WheelOptionsValidator().Validate(null, WithStretch(field, TimeSpan.Zero)).Succeeded);
     }
 
-    [Fact]
-    public void Validate_CollectAheadZero_CollectsAtTheDueTime_AndIsAllowed()
-    {
-        Assert.True(new WheelOptionsValidator().Validate(null, new WheelOptions { CollectAhead = TimeSpan.Zero }).Succeeded);
-    }
+    private static WheelOptions WithStretch(string field, TimeSpan value) =>
+        field == "MinWakeInterval" ? new WheelOptions { MinWakeInterval = value } : new WheelOptions { CollectAhead = value };
 }
