@@ -347,7 +347,7 @@ public sealed partial class ExecutionRunner : IDisposable
     // Work items the wheel handed to the pool that have not started yet.
     private int _backlog;
     // Attempts whose outcome waits to be recorded, and whether a drain of them is queued or running.
-    private readonly ConcurrentQueue<FinishedAttempt> _finished = new();
+    private readonly ConcurrentQueue<PendingExecution> _finished = new();
     private int _draining;
     private FinishedDrain? _drain;
 
@@ -361,23 +361,17 @@ public sealed partial class ExecutionRunner : IDisposable
     // lease, event, report to the job) goes to the back of the pool's queue instead of delaying every start behind it.
     private void Report(PendingExecution pending, DateTimeOffset startedAt, ExecutionStatus status, string? error, bool isFinal)
     {
-        var finishedAt = _time.GetUtcNow();
-        if (WheelLane.TryDefer(static p => ((PendingExecution)p).RecordOutcome(), pending))
-        {
-            // A crowd's lane: recorded once every execution of the crowd has started, with no queue shared between cores.
-            pending.KeepOutcome(startedAt, finishedAt, status, error, isFinal);
-            return;
-        }
+        pending.KeepOutcome(startedAt, _time.GetUtcNow(), status, error, isFinal);
+        // A crowd's lane: recorded once every execution of the crowd has started, with no queue shared between cores.
+        if (WheelLane.TryDefer(static p => ((PendingExecution)p).RecordOutcome(), pending)) return;
         if (Volatile.Read(ref _backlog) <= 0 && _wheel.PendingRuns <= 0)
         {
-            Record(pending, startedAt, finishedAt, status, error, isFinal);
+            Record(pending);
             return;
         }
-        _finished.Enqueue(new FinishedAttempt(pending, startedAt, finishedAt, status, error, isFinal));
+        _finished.Enqueue(pending);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) ThreadPool.UnsafeQueueUserWorkItem(_drain ??= new FinishedDrain(this), preferLocal: false);
     }
-
-    internal void RecordKept(PendingExecution pending, in PendingExecution.Outcome o) => Record(pending, o.StartedAt, o.FinishedAt, o.Status, o.Error, o.IsFinal);
 
     private void DrainFinished()
     {
@@ -387,11 +381,11 @@ public sealed partial class ExecutionRunner : IDisposable
             {
                 try
                 {
-                    Record(f.Pending, f.StartedAt, f.FinishedAt, f.Status, f.Error, f.IsFinal);
+                    Record(f);
                 }
                 catch (Exception ex)
                 {
-                    LogRecordFailed(_logger, ex, f.Pending.Execution.JobId);
+                    LogRecordFailed(_logger, ex, f.Execution.JobId);
                 }
             }
             Volatile.Write(ref _draining, 0);
@@ -400,9 +394,12 @@ public sealed partial class ExecutionRunner : IDisposable
         }
     }
 
-    private void Record(PendingExecution pending, DateTimeOffset startedAt, DateTimeOffset finishedAt, ExecutionStatus status, string? error, bool isFinal)
+    // Records the outcome the attempt kept (PendingExecution.KeepOutcome).
+    internal void Record(PendingExecution pending)
     {
         var execution = pending.Execution;
+        var (startedAt, finishedAt) = (pending.Kept.StartedAt, pending.Kept.FinishedAt);
+        var (status, error, isFinal) = (pending.Kept.Status, pending.Kept.Error, pending.Kept.IsFinal);
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
         if (isFinal && !execution.Manual && pending.Remembered) _seen.Finished(execution);
         // Leased: kept as values with the lease until its next report; the event goes out now.
@@ -443,9 +440,6 @@ public sealed partial class ExecutionRunner : IDisposable
     private static readonly TimeSpan RevocationMemory = TimeSpan.FromHours(1);
 
     private readonly record struct Revocation(long MinVersion, DateTimeOffset At);
-
-    private readonly record struct FinishedAttempt(PendingExecution Pending, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, ExecutionStatus Status,
-        string? Error, bool IsFinal);
 
     private sealed class FinishedDrain(ExecutionRunner runner) : IThreadPoolWorkItem
     {

@@ -32,12 +32,15 @@ internal sealed class PendingExecution(ExecutionRunner runner, Execution.Executi
 
     private Outcome _outcome;
 
+    /// <summary>The attempt's outcome, kept until it is recorded (on a crowd's lane, by the outcome drain, or at once).</summary>
+    public Outcome Kept => _outcome;
+
     /// <summary>Keeps the outcome of the attempt for <see cref="RecordOutcome"/> (a pending execution runs once).</summary>
     public void KeepOutcome(DateTimeOffset startedAt, DateTimeOffset finishedAt, Execution.ExecutionStatus status, string? error, bool isFinal) =>
         _outcome = new Outcome(startedAt.UtcTicks, finishedAt.UtcTicks, status, error, isFinal);
 
     /// <summary>Records the outcome kept by <see cref="KeepOutcome"/>.</summary>
-    public void RecordOutcome() => runner.RecordKept(this, _outcome);
+    public void RecordOutcome() => runner.Record(this);
 
     // UTC ticks rather than DateTimeOffsets: every pending execution carries one.
     internal readonly record struct Outcome(long StartedTicks, long FinishedTicks, Execution.ExecutionStatus Status, string? Error, bool IsFinal)
