@@ -23,7 +23,9 @@ public sealed class GcPauses : EventListener
     private readonly Dictionary<string, long> _allocatedBytes = [];
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly Lock _lock = new();
-    private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb, DateTime At)> _pauses = [];
+    private readonly List<(int Generation, double Ms, double SuspendMs, double CollectMs, double PromotedMb, DateTime At, bool Induced)> _pauses = [];
+    private bool _induced;
+    private int _reason;
     private DateTime _startedAt;
     private DateTime _suspendedAt;
     private DateTime _suspendEndedAt;
@@ -33,6 +35,10 @@ public sealed class GcPauses : EventListener
     // Why each full collection ran and how (the runtime's GCStart reason and type), e.g. "AllocLarge/blocking".
     private readonly List<string> _fullCollections = [];
     private double _promotedMb;
+    // Background collections run beside the program rather than pausing it, but take a core for their marking: when
+    // each began (by its GC count) and how long it ran.
+    private readonly Dictionary<long, DateTime> _backgroundStarted = [];
+    private readonly List<(DateTime At, double Ms)> _background = [];
     private bool _recording;
 
     protected override void OnEventSourceCreated(EventSource source)
@@ -65,6 +71,8 @@ public sealed class GcPauses : EventListener
                 case GcStart when e.Payload is { Count: > 1 } payload:
                     _generation = Convert.ToInt32(payload[1]);
                     _gcStartedAt = e.TimeStamp;
+                    _reason = payload.Count > 2 ? Convert.ToInt32(payload[2]) : -1;
+                    _induced = _reason is 1 or 7;
                     if (_recording && _generation == 2 && payload.Count > 3)
                     {
                         var reason = Convert.ToInt32(payload[2]) switch
@@ -74,10 +82,12 @@ public sealed class GcPauses : EventListener
                         };
                         var how = Convert.ToInt32(payload[3]) switch { 0 => "blocking", 1 => "background", 2 => "foreground", var t => $"type{t}" };
                         _fullCollections.Add($"{reason}/{how}");
+                        if (Convert.ToInt32(payload[3]) == 1) _backgroundStarted[Convert.ToInt64(payload[0])] = e.TimeStamp;
                     }
                     break;
-                case GcEnd:
+                case GcEnd when e.Payload is { Count: > 1 } ended:
                     _gcEndedAt = e.TimeStamp;
+                    if (_backgroundStarted.Remove(Convert.ToInt64(ended[0]), out var began)) _background.Add((began, (e.TimeStamp - began).TotalMilliseconds));
                     break;
                 case HeapStats when e.Payload is { Count: > 3 } stats:
                     // What this collection promoted out of gen0 and gen1 (the work a young collection copies).
@@ -86,33 +96,40 @@ public sealed class GcPauses : EventListener
                 case RestartEnd when _suspendedAt != default:
                     // A restart without a collection (a suspension for something else) is not a GC pause.
                     if (_recording && _generation >= 0) _pauses.Add((_generation, (e.TimeStamp - _suspendedAt).TotalMilliseconds,
-                        (_suspendEndedAt - _suspendedAt).TotalMilliseconds, (_gcEndedAt - _gcStartedAt).TotalMilliseconds, _promotedMb, _suspendedAt));
+                        (_suspendEndedAt - _suspendedAt).TotalMilliseconds, (_gcEndedAt - _gcStartedAt).TotalMilliseconds, _promotedMb, _suspendedAt, _induced));
                     _suspendedAt = default;
                     break;
             }
         }
     }
 
-    /// <summary>Starts counting (pauses before it, during creation and warm-up, are not counted).</summary>
-    public void Start()
+    /// <summary>Starts counting (pauses before it, during creation and warm-up, are not counted); times are printed from <paramref name="windowStart"/>.</summary>
+    public void Start(DateTime windowStart)
     {
         lock (_lock)
         {
             _pauses.Clear();
             _fullCollections.Clear();
             _markedMb.Clear();
+            _backgroundStarted.Clear();
+            _background.Clear();
             _allocatedBytes.Clear();
             _recording = true;
-            _startedAt = DateTime.UtcNow;
+            _startedAt = windowStart;
         }
     }
 
-    /// <summary>One line: collections per generation, their median and longest pause.</summary>
-    public string Summary()
+    /// <summary>
+    /// One line: collections per generation, their median and longest pause. Pauses that began at or after
+    /// <paramref name="windowEnd"/> are left out (called a little after the window, so that a pause which began inside
+    /// it and ended after it is counted).
+    /// </summary>
+    public string Summary(DateTime? windowEnd = null)
     {
         lock (_lock)
         {
             _recording = false;
+            if (windowEnd is { } end) _pauses.RemoveAll(p => p.At.ToUniversalTime() >= end);
             if (_pauses.Count == 0) return "no GC pauses recorded";
             var parts = _pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g =>
             {
@@ -127,10 +144,17 @@ public sealed class GcPauses : EventListener
                 _allocatedBytes.OrderByDescending(kv => kv.Value).Take(25).Select(kv => $"{kv.Key} {kv.Value / 1e6:N0} MB"));
             var older = string.Join(" ", _pauses.Where(p => p.Generation >= 1)
                 .Select(p => $"+{(p.At.ToUniversalTime() - _startedAt).TotalSeconds:0.0}s:{p.Ms:0}ms"));
+            // The longest pauses with the millisecond of the wall-clock second they began in: a pause that begins just
+            // before or at a whole second lands in the crowd of jobs due on the second.
+            var longest = string.Join(" ", _pauses.Where(p => p.Ms >= 5 || (p.At.ToUniversalTime() - _startedAt).TotalSeconds < 10).OrderBy(p => p.At)
+                .Select(p => $"+{(p.At.ToUniversalTime() - _startedAt).TotalSeconds:0.000}s:gen{p.Generation}{(p.Induced ? "i" : "")}:{p.Ms:0}ms"));
             var full = _fullCollections.Count == 0 ? "" : $"; full collections: {string.Join(", ", _fullCollections)}";
             return $"GC pauses: {string.Join(", ", parts)}; total {_pauses.Sum(p => p.Ms):N0} ms{full}; marked from roots: " +
                    string.Join(", ", _markedMb.Select(kv => $"{kv.Key} {kv.Value:N0} MB")) + allocated +
-                   (older.Length == 0 ? "" : $"\n  gen1 and gen2 pauses (from the window's start): {older}");
+                   (older.Length == 0 ? "" : $"\n  gen1 and gen2 pauses (from the window's start): {older}") +
+                   (longest.Length == 0 ? "" : $"\n  pauses in the first 10 s, and later ones of 5 ms or more (\"i\": induced; from the window's start, which was {_startedAt.Millisecond} ms past a whole second): {longest}") +
+                   (_background.Count == 0 ? "" : "\n  background collections (beside the program, a core marking): " + string.Join(" ", _background
+                       .Select(b => $"+{(b.At.ToUniversalTime() - _startedAt).TotalSeconds:0.000}s for {b.Ms:0} ms")));
         }
     }
 }

@@ -9,10 +9,18 @@ namespace OrleansScheduler.Benchmarks.Load.Harness;
 /// </summary>
 public sealed class LatencyRecorder
 {
-    // A set of plain longs under a lock: no object per run, so the recorder adds nothing for the collector to trace or
-    // promote (a ConcurrentDictionary allocates a node per key, and every one of them would live through the run).
-    private readonly Lock _seenLock = new();
-    private readonly HashSet<long> _seen = [];
+    // Sets of plain longs, each under its own lock: no object per run, so the recorder adds nothing for the collector to
+    // trace or promote (a ConcurrentDictionary allocates a node per key, and every one of them would live through the
+    // run). Handlers record as their first action on every core at once, so one set under one lock would have them
+    // queue for it, and the queue would count as lateness of the handlers behind: runs go to a shard by job.
+    private const int Shards = 64;
+    private readonly SeenShard[] _seen = Enumerable.Range(0, Shards).Select(_ => new SeenShard()).ToArray();
+
+    private sealed class SeenShard
+    {
+        public readonly Lock Gate = new();
+        public readonly HashSet<long> Runs = [];
+    }
     private readonly LongConcurrentHistogram _lateness = new(1, TimeSpan.FromMinutes(10).Ticks / 10, 3);
     private long _windowFromTicks = long.MaxValue;
     private long _windowToTicks = long.MaxValue;
@@ -22,6 +30,9 @@ public sealed class LatencyRecorder
     private long _total;
     // Worst lateness (µs) per second of the window, by scheduled second: shows whether a tail is spread out or one stall.
     private long[] _worstPerSecond = [];
+    // Earliest lateness (µs) per second: a second whose first start was late too was held up as a whole (a pause, a late
+    // hand-over); one whose first start was on time had a long tail.
+    private long[] _bestPerSecond = [];
     // Starts later than 1 ms, by second of the window and by tenth of the second they were due in: a tail spread evenly
     // over both is the start path's own cost; one bunched in a few seconds is a stall, one bunched in a phase is periodic work.
     private long[] _lateBySecond = [];
@@ -35,9 +46,27 @@ public sealed class LatencyRecorder
     /// </summary>
     public void SetWindow(DateTimeOffset from, DateTimeOffset to, long expected = 0)
     {
-        lock (_seenLock) _seen.EnsureCapacity((int)Math.Min(expected + expected / 8, 50_000_000));
+        var perShard = (int)Math.Min((expected + expected / 8) / Shards + 16, 50_000_000 / Shards);
+        foreach (var shard in _seen)
+        {
+            lock (shard.Gate)
+            {
+                // Sized now, and every page of the set written once: fresh memory from the operating system costs a
+                // page fault at its first touch, and the window's first second would pay for all of them, under the lock.
+                shard.Runs.EnsureCapacity(perShard);
+                if (shard.Runs.Count == 0)
+                {
+                    for (var i = 0; i < perShard; i++) shard.Runs.Add(-1 - i);
+                    shard.Runs.Clear();
+                }
+            }
+        }
+        _lateness.RecordValue(1);
+        _lateness.Reset();
         _worstPerSecond = new long[Math.Max(1, (int)Math.Ceiling((to - from).TotalSeconds))];
         _lateBySecond = new long[_worstPerSecond.Length];
+        _bestPerSecond = new long[_worstPerSecond.Length];
+        Array.Fill(_bestPerSecond, long.MaxValue);
         Volatile.Write(ref _windowToTicks, to.UtcTicks);
         Volatile.Write(ref _windowFromTicks, from.UtcTicks);
     }
@@ -51,7 +80,8 @@ public sealed class LatencyRecorder
         // Key: job index and scheduled millisecond (occurrences of one job are ≥ 10 ms apart).
         var key = ((long)jobIndex << 40) | ((scheduled / TimeSpan.TicksPerMillisecond) & ((1L << 40) - 1));
         bool first;
-        lock (_seenLock) first = _seen.Add(key);
+        var shard = _seen[jobIndex & (Shards - 1)];
+        lock (shard.Gate) first = shard.Runs.Add(key);
         if (!first)
         {
             Interlocked.Increment(ref _duplicates);
@@ -77,6 +107,8 @@ public sealed class LatencyRecorder
         {
             long seen;
             while (micros > (seen = Volatile.Read(ref worst[second])) && Interlocked.CompareExchange(ref worst[second], micros, seen) != seen) { }
+            var best = _bestPerSecond;
+            while (micros < (seen = Volatile.Read(ref best[second])) && Interlocked.CompareExchange(ref best[second], micros, seen) != seen) { }
         }
     }
 
@@ -101,7 +133,7 @@ public sealed class LatencyRecorder
     /// <summary>The <paramref name="count"/> seconds of the window with the latest start, as "+Ns: ms" (offset from the window's start).</summary>
     public string WorstSeconds(int count) => string.Join(", ", _worstPerSecond
         .Select((micros, second) => (micros, second)).OrderByDescending(w => w.micros).Take(count)
-        .Select(w => $"+{w.second}s: {w.micros / 1000.0:0.0} ms"));
+        .Select(w => $"+{w.second}s: {w.micros / 1000.0:0.0} ms (first {_bestPerSecond[w.second] / 1000.0:0.0})"));
 
     /// <summary>Starts later than 1 ms: per tenth of the second they were due in, and per second of the window.</summary>
     public string LateSpread() =>

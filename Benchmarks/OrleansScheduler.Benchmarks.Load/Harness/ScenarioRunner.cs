@@ -7,6 +7,7 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
 {
     private readonly LatencyRecorder _recorder = new();
     private readonly GcPauses _gc = new();
+    private readonly ThreadCpu _threads = new();
     private long _allocated;
     private double _pausePercent;
 
@@ -49,14 +50,16 @@ public sealed class ScenarioRunner(BenchOptions options, ITarget target, TextWri
         var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var allocatedFrom = GC.GetTotalAllocatedBytes();
         var pauseFrom = GC.GetTotalPauseDuration();
-        _gc.Start();
+        _gc.Start(from.UtcDateTime);
+        _threads.Start();
         await ProgressUntilAsync(to, ct);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuFrom).TotalSeconds;
+        log.WriteLine($"  {_threads.Summary(_recorder.Executed)}");
         _allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
-        log.WriteLine($"  {_gc.Summary()}");
         _pausePercent = (GC.GetTotalPauseDuration() - pauseFrom).TotalSeconds / options.Duration.TotalSeconds * 100;
         // Late runs of occurrences inside the window still count; give them a grace period.
         await WaitUntilAsync(to + TimeSpan.FromSeconds(2), ct);
+        log.WriteLine($"  {_gc.Summary(to.UtcDateTime)}");
         log.WriteLine($"  worst seconds: {_recorder.WorstSeconds(5)}");
         log.WriteLine($"  {_recorder.LateSpread()}");
 
