@@ -36,8 +36,17 @@ public sealed class WheelOptions
     /// How long before they are due the driver takes entries out of the wheel on the system clock, to fire each from a
     /// list at its due time. Collecting and ordering 10,000 entries due at one instant takes the wheel 2–5 ms on a small
     /// machine: taken out ahead, the first of them fires on time instead of after that. An entry scheduled meanwhile
-    /// for a time inside the stretch wakes the driver and joins the list. Zero collects at the due time. Default 10 ms;
+    /// for a time inside the stretch wakes the driver and joins the list. Zero collects at the due time. Default 50 ms;
     /// allowed 0 to 100 ms. A driver on an injected test clock collects at the due time.
     /// </summary>
-    public TimeSpan CollectAhead { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan CollectAhead { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Whether the driver has the runtime collect its young generation when it takes a crowd out of the wheel
+    /// (<see cref="CollectAhead"/> before 256 or more executions due at one instant), if 4 MB or more were allocated
+    /// since it last did. A collection that falls inside the crowd would stop all its starts for its pause; the crowd's
+    /// own allocation makes that likely. Costs a young collection a crowd at most (1–2 ms here; docs/benchmarks.md).
+    /// Default true. A driver on an injected test clock never collects.
+    /// </summary>
+    public bool CollectBeforeCrowds { get; set; } = true;
 }

@@ -18,9 +18,10 @@ public interface IWheelItem
 }
 
 /// <summary>
-/// A wheel item whose work runs on the thread pool. When many are due at one instant, the driver hands them to pool
-/// threads together (a crowd, see <see cref="ITimingWheel.PendingRuns"/>) and <see cref="Run"/> is called there at the
-/// due time; alone, the item is fired through <see cref="IWheelItem.OnExpired"/> as usual.
+/// A wheel item whose work runs on the thread pool. On the system clock the driver hands such items to pool threads
+/// itself and <see cref="Run"/> is called there at the due time: many due at one instant go together, one lane per core
+/// (a crowd, see <see cref="ITimingWheel.PendingRuns"/>), and the few one wake fires go on one lane. On an injected test
+/// clock the item is fired through <see cref="IWheelItem.OnExpired"/>, which must hand it to the pool.
 /// </summary>
 public interface IPooledWheelItem : IWheelItem
 {

@@ -11,20 +11,76 @@ namespace OrleansScheduler.Grains.Timing;
 public sealed partial class TimingWheelDriver
 {
     private const int CrowdSize = 256;
+    // Most pool items one lane takes from a wake that fired more: the rest go to other lanes, on other cores.
+    private const int SmallLane = 64;
     private static readonly long LaneLeadTicks = TimeSpan.FromMilliseconds(1).Ticks;
 
+    // Below this much allocated since the driver's last collection before a crowd, it asks for none: the young
+    // generation has room for a crowd's starts (about 1 KB each).
+    private const long RoomWorthMaking = 4 << 20;
+    private static readonly long RoomLeadTicks = TimeSpan.FromMilliseconds(10).Ticks;
+
     private long _crowds;
+    private long _youngCollections;
+    private long _roomMadeFor = long.MinValue;
+    private long _allocatedAtLastCollection;
 
     /// <summary>Crowds handed to lanes since the driver started.</summary>
     internal long Crowds => Volatile.Read(ref _crowds);
 
+    /// <summary>Young collections the driver asked for before crowds (<see cref="Hosting.WheelOptions.CollectBeforeCrowds"/>).</summary>
+    internal long YoungCollections => Volatile.Read(ref _youngCollections);
+
+    // A collection that falls inside a crowd stops all its starts for the length of the pause (2–30 ms here), and a
+    // crowd's own allocation makes that likely: the young generation fills up while its starts run. So when the driver
+    // takes a crowd out of the wheel, CollectAhead before its instant, it has the young generation collected then, once
+    // per crowd, if enough was allocated since it last did (docs/benchmarks.md, ninth session). The crowd is noticed as it
+    // is taken, not when it is next in line: behind other entries due before it, that would be just before its instant.
+    // One noticed less than RoomLead ahead gets no collection: the pause would run into it.
+    private void NoticeCrowds(List<WheelTimeout> taken, long now)
+    {
+        if (!_options.CollectBeforeCrowds || taken.Count < CrowdSize) return;
+        for (var start = 0; start < taken.Count;)
+        {
+            var due = taken[start].DueAt.UtcTicks;
+            var end = start + 1;
+            while (end < taken.Count && taken[end].DueAt.UtcTicks == due) end++;
+            if (end - start >= CrowdSize && due - now >= RoomLeadTicks) MakeRoomBefore(due);
+            start = end;
+        }
+    }
+
+    private void MakeRoomBefore(long dueTicks)
+    {
+        if (dueTicks == _roomMadeFor) return;
+        _roomMadeFor = dueTicks;
+        var allocated = GC.GetTotalAllocatedBytes();
+        if (allocated - _allocatedAtLastCollection < RoomWorthMaking) return;
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        _allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
+        Interlocked.Increment(ref _youngCollections);
+    }
+
     private void HandToLanes(List<WheelTimeout> collected, int from, int to, long dueTicks)
     {
         Interlocked.Increment(ref _crowds);
-        var crowd = new Crowd(this, collected, from, to, dueTicks, Math.Max(1, Environment.ProcessorCount));
+        var crowd = new Crowd(this, collected, from, to, dueTicks, Math.Max(1, Environment.ProcessorCount), pin: true);
         for (var lane = 0; lane < crowd.Lanes; lane++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(crowd, preferLocal: false);
+        }
+    }
+
+    // Pool items due by now that one wake of the driver fires (two or so at 10,000 a second spread over it): one lane
+    // for them all, not pinned. One pool hand-off instead of one per item, and the work each item leaves for later
+    // (arming its next occurrence, recording its outcome) is done on that lane after them instead of by a hand-off each.
+    private void FireOnLane(List<WheelTimeout> collected, int from, int to)
+    {
+        while (from < to)
+        {
+            var end = Math.Min(to, from + SmallLane);
+            ThreadPool.UnsafeQueueUserWorkItem(new Crowd(this, collected, from, end, dueTicks: long.MinValue, lanes: 1, pin: false), preferLocal: false);
+            from = end;
         }
     }
 
@@ -38,11 +94,13 @@ public sealed partial class TimingWheelDriver
         private readonly WheelTimeout[][] _pieces;
         private readonly int _count;
         private readonly long _dueTicks;
+        private readonly bool _pin;
         private int _next;
         private int _lane;
 
-        public Crowd(TimingWheelDriver driver, List<WheelTimeout> collected, int from, int to, long dueTicks, int lanes)
+        public Crowd(TimingWheelDriver driver, List<WheelTimeout> collected, int from, int to, long dueTicks, int lanes, bool pin)
         {
+            _pin = pin;
             _driver = driver;
             _count = to - from;
             _pieces = new WheelTimeout[(_count + PieceMask) >> PieceBits][];
@@ -62,7 +120,7 @@ public sealed partial class TimingWheelDriver
 
         public void Execute()
         {
-            var pinned = LaneAffinity.Pin(Interlocked.Increment(ref _lane) - 1);
+            var pinned = _pin ? LaneAffinity.Pin(Interlocked.Increment(ref _lane) - 1) : default;
             var time = _driver._time;
             var spin = new SpinWait();
             while (time.GetUtcNow().UtcTicks < _dueTicks) spin.SpinOnce(sleep1Threshold: -1);

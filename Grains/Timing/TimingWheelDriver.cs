@@ -21,7 +21,9 @@ namespace OrleansScheduler.Grains.Timing;
 /// <para>
 /// On the system clock the driver takes entries out of the wheel <see cref="WheelOptions.CollectAhead"/> before they
 /// are due and fires each from that list at its due time; 256 or more <see cref="IPooledWheelItem"/>s due at one
-/// instant (a crowd) go to pool threads together, one lane per core (TimingWheelDriver.Crowds.cs).
+/// instant (a crowd) go to pool threads together, one lane per core, and the pool items one wake fires go on one lane
+/// (TimingWheelDriver.Crowds.cs). Before a crowd it can have the young generation collected
+/// (<see cref="WheelOptions.CollectBeforeCrowds"/>).
 /// </para>
 /// <para>
 /// Sleeping with <see cref="TimeProvider.System"/>: waits on a wake-up event until ~1.5 ms before the target (so an
@@ -35,6 +37,8 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
 {
     private const int MaxBatch = 4096;
     private const int DrainEvery = 1024;
+    // Fired entries at the head of the driver's collected list are dropped once there are this many and they are half of it.
+    private const int CompactAfter = 1024;
     private static readonly TimeSpan FellBehindThreshold = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FellBehindReportInterval = TimeSpan.FromSeconds(10);
     private long _lastBehindReportTicks = long.MinValue / 2;
@@ -312,18 +316,33 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
     // and fires each at its due time from the list: thousands due at one instant cost the wheel a few milliseconds to
     // collect and put in order, and that work is done by the time they are due. An entry scheduled meanwhile for a time
     // inside the collected stretch wakes the driver and joins the list in its place.
+    // The stretch rolls on with the clock while the list lasts, so a crowd is always seen a full CollectAhead before its
+    // instant (MakeRoomBefore needs that time), also when the driver is busy with entries all the while.
     private void FireAhead(TimingWheel<WheelTimeout> wheel, long now, List<WheelTimeout> collected, PreciseSleep sleeper)
     {
         var horizon = now + _collectAheadTicks;
         wheel.Advance(horizon, collected);
+        NoticeCrowds(collected, now);
         var next = 0;
         var earliestWake = long.MinValue;
         while (next < collected.Count && !_disposed)
         {
+            now = _time.GetUtcNow().UtcTicks;
+            if (now + _collectAheadTicks > horizon)
+            {
+                horizon = now + _collectAheadTicks;
+                TakeInto(collected, next, wheel, horizon, now);
+            }
+
+            if (next >= CompactAfter && next * 2 >= collected.Count)
+            {
+                collected.RemoveRange(0, next);
+                next = 0;
+            }
+
             var due = collected[next].DueAt.UtcTicks;
             var crowdEnd = next;
             while (crowdEnd < collected.Count && collected[crowdEnd].DueAt.UtcTicks == due && collected[crowdEnd].Item is IPooledWheelItem) crowdEnd++;
-            now = _time.GetUtcNow().UtcTicks;
             if (crowdEnd - next >= CrowdSize)
             {
                 if (now < due - LaneLeadTicks)
@@ -341,7 +360,7 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
             while (end < collected.Count && collected[end].DueAt.UtcTicks <= now) end++;
             if (end > next)
             {
-                Fire(collected, next, end);
+                FireDue(collected, next, end);
                 next = end;
                 earliestWake = now + _minWakeTicks;
                 continue;
@@ -365,10 +384,17 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         if (!_incoming.IsEmpty || !_cancelled.IsEmpty)
         {
             while (Drain(wheel)) { }
-            wheel.Advance(horizon, _late);
-            foreach (var timeout in _late) InsertByDue(collected, next, timeout);
-            _late.Clear();
+            TakeInto(collected, next, wheel, horizon, _time.GetUtcNow().UtcTicks);
         }
+    }
+
+    // Takes the wheel's entries due by horizon into collected[next..], in due order.
+    private void TakeInto(List<WheelTimeout> collected, int next, TimingWheel<WheelTimeout> wheel, long horizon, long now)
+    {
+        wheel.Advance(horizon, _late);
+        NoticeCrowds(_late, now);
+        foreach (var timeout in _late) InsertByDue(collected, next, timeout);
+        _late.Clear();
     }
 
     // Keeps collected[from..] in due order (an entry goes after those due at the same time).
@@ -377,6 +403,20 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         var at = collected.Count;
         while (at > from && collected[at - 1].DueAt > timeout.DueAt) at--;
         collected.Insert(at, timeout);
+    }
+
+    // Runs of pool items go to the pool on a lane each (FireOnLane); the others fire one by one.
+    private void FireDue(List<WheelTimeout> collected, int from, int to)
+    {
+        while (from < to)
+        {
+            var end = from;
+            var pooled = collected[from].Item is IPooledWheelItem;
+            while (end < to && collected[end].Item is IPooledWheelItem == pooled) end++;
+            if (pooled) FireOnLane(collected, from, end);
+            else Fire(collected, from, end);
+            from = end;
+        }
     }
 
     private void Fire(List<WheelTimeout> expired, int from, int to)

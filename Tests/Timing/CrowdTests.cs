@@ -43,7 +43,7 @@ public sealed class CrowdTests
         var crowd = Enumerable.Range(0, 1_000).Select(_ => new PoolItem()).ToList();
         var timeouts = crowd.Select(i => driver.Schedule(due, i)).ToList();
 
-        // 2 ms before the instant: collected (WheelOptions.CollectAhead, 10 ms) and, for some, already with the lanes
+        // 2 ms before the instant: collected (WheelOptions.CollectAhead, 50 ms) and, for some, already with the lanes
         // (1 ms ahead) by the time the loop gets to them.
         while (TimeProvider.System.GetUtcNow() < due.AddMilliseconds(-2)) Thread.SpinWait(100);
         var cancelled = timeouts.Select((t, n) => n % 2 == 0 && t.Cancel()).ToList();
@@ -97,7 +97,7 @@ public sealed class CrowdTests
         var laterItem = new RecordingWheelItem(TimeProvider.System, () => fired.Enqueue("later"));
         driver.Schedule(later, laterItem);
 
-        // Collected 10 ms ahead (WheelOptions.CollectAhead): 3 ms before it, schedule one due 2 ms before it.
+        // Collected 50 ms ahead (WheelOptions.CollectAhead): 3 ms before it, schedule one due 2 ms before it.
         while (TimeProvider.System.GetUtcNow() < later.AddMilliseconds(-3)) Thread.SpinWait(100);
         var earlier = later.AddMilliseconds(-2);
         var earlierItem = new RecordingWheelItem(TimeProvider.System, () => fired.Enqueue("earlier"));
@@ -110,8 +110,31 @@ public sealed class CrowdTests
         Assert.True(laterAt >= later, $"fired early: due {later:O}, fired {laterAt:O}");
     }
 
-    private static TimingWheelDriver CreateDriver() =>
-        new(Options.Create(new WheelOptions()), TimeProvider.System, NullLogger<TimingWheelDriver>.Instance);
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Crowd_HasTheYoungGenerationCollectedBeforeItsFirstStart_OnlyWhenAsked(bool collectBeforeCrowds)
+    {
+        using var driver = CreateDriver(new WheelOptions { CollectBeforeCrowds = collectBeforeCrowds });
+        var due = TimeProvider.System.GetUtcNow().AddMilliseconds(300);
+        var collectionsAtRun = new int[1_000];
+        var crowd = Enumerable.Range(0, collectionsAtRun.Length).Select(n => new PoolItem(() => collectionsAtRun[n] = GC.CollectionCount(0))).ToList();
+        foreach (var item in crowd) driver.Schedule(due, item);
+        var before = GC.CollectionCount(0);
+
+        await Task.WhenAll(crowd.Select(i => i.Ran)).WaitAsync(Bound);
+
+        Assert.Equal(1, driver.Crowds);
+        Assert.Equal(collectBeforeCrowds ? 1 : 0, driver.YoungCollections);
+        if (collectBeforeCrowds)
+        {
+            // This process has allocated far more than the 4 MB that makes a collection worth it.
+            Assert.All(collectionsAtRun, count => Assert.True(count > before, "an item of the crowd ran before the young collection"));
+        }
+    }
+
+    private static TimingWheelDriver CreateDriver(WheelOptions? options = null) =>
+        new(Options.Create(options ?? new WheelOptions()), TimeProvider.System, NullLogger<TimingWheelDriver>.Instance);
 
     private static async Task PollAsync(Func<bool> condition, string failure)
     {
