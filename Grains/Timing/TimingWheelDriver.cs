@@ -397,12 +397,27 @@ public sealed partial class TimingWheelDriver : ITimingWheel, IDisposable
         _late.Clear();
     }
 
-    // Keeps collected[from..] in due order (an entry goes after those due at the same time).
+    // Keeps collected[from..] in due order (an entry goes after those due at the same time). Most go at the end; one due
+    // inside the stretch is placed by binary search: at 100,000 entries a second the list holds 5,000, and a linear
+    // search from the end for each of thousands of leases armed at once held the driver up for 100-200 ms.
     private static void InsertByDue(List<WheelTimeout> collected, int from, WheelTimeout timeout)
     {
-        var at = collected.Count;
-        while (at > from && collected[at - 1].DueAt > timeout.DueAt) at--;
-        collected.Insert(at, timeout);
+        var due = timeout.DueAt.UtcTicks;
+        if (collected.Count == from || collected[^1].DueAt.UtcTicks <= due)
+        {
+            collected.Add(timeout);
+            return;
+        }
+
+        var (low, high) = (from, collected.Count - 1);
+        while (low < high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (collected[middle].DueAt.UtcTicks <= due) low = middle + 1;
+            else high = middle;
+        }
+
+        collected.Insert(low, timeout);
     }
 
     // Runs of pool items go to the pool on a lane each (FireOnLane); the others fire one by one.

@@ -110,6 +110,38 @@ public sealed class CrowdTests
         Assert.True(laterAt >= later, $"fired early: due {later:O}, fired {laterAt:O}");
     }
 
+    [Fact]
+    public async Task ManyEntriesScheduledInsideTheCollectedStretch_FireInDueOrder_AmongThoseAlreadyCollected_NoneEarly()
+    {
+        using var driver = CreateDriver();
+        var fired = new ConcurrentQueue<(int Id, DateTimeOffset Due)>();
+        var start = TimeProvider.System.GetUtcNow().AddMilliseconds(300);
+        var items = new List<(RecordingWheelItem Item, DateTimeOffset Due)>();
+        void Add(DateTimeOffset due)
+        {
+            var id = items.Count;
+            var item = new RecordingWheelItem(TimeProvider.System, () => fired.Enqueue((id, due)));
+            items.Add((item, due));
+            driver.Schedule(due, item);
+        }
+
+        // 500 entries 0.1 ms apart over the 50 ms the driver collects ahead; once it has collected them, 500 more at
+        // random instants among them (the driver fires these on its own thread, one after another, so in due order).
+        for (var n = 0; n < 500; n++) Add(start.AddTicks(n * 1_000));
+        while (TimeProvider.System.GetUtcNow() < start.AddMilliseconds(-20)) await Task.Delay(1);
+        var random = new Random(7);
+        for (var n = 0; n < 500; n++) Add(start.AddTicks(5_000 + random.Next(0, 500 * 1_000)));
+
+        await Task.WhenAll(items.Select(i => (Task)i.Item.Fired)).WaitAsync(Bound);
+        var order = fired.ToArray();
+        Assert.Equal(items.Count, order.Length);
+        Assert.All(items, i => Assert.True(i.Item.Fired.Result >= i.Due, $"fired early: due {i.Due:O}, fired {i.Item.Fired.Result:O}"));
+        for (var n = 1; n < order.Length; n++)
+        {
+            Assert.True(order[n - 1].Due <= order[n].Due, $"fired out of order: {order[n - 1].Due:O} before {order[n].Due:O}");
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
