@@ -53,7 +53,7 @@ public sealed class WheelOptionsValidator : IValidateOptions<WheelOptions>
 
         if (options.MinWakeInterval < TimeSpan.Zero || options.MinWakeInterval > MaxMinWakeInterval)
         {
-            failures.Add($"WheelOptions.MinWakeInterval must be between 0 and 10 ms (was {options.MinWakeInterval}); the default is 200 µs.");
+            failures.Add($"WheelOptions.MinWakeInterval must be between 0 and 10 ms (was {options.MinWakeInterval}); the default is 400 µs.");
         }
 
         if (options.CollectAhead < TimeSpan.Zero || options.CollectAhead > MaxCollectAhead)
