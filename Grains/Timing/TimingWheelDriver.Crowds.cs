@@ -64,7 +64,7 @@ public sealed partial class TimingWheelDriver
     private void HandToLanes(List<WheelTimeout> collected, int from, int to, long dueTicks)
     {
         Interlocked.Increment(ref _crowds);
-        var crowd = new Crowd(this, collected, from, to, dueTicks, Math.Max(1, Environment.ProcessorCount), pin: true);
+        var crowd = new Crowd(this, collected, from, to, dueTicks, Math.Max(1, Environment.ProcessorCount));
         for (var lane = 0; lane < crowd.Lanes; lane++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(crowd, preferLocal: false);
@@ -79,7 +79,7 @@ public sealed partial class TimingWheelDriver
         while (from < to)
         {
             var end = Math.Min(to, from + SmallLane);
-            ThreadPool.UnsafeQueueUserWorkItem(new Crowd(this, collected, from, end, dueTicks: long.MinValue, lanes: 1, pin: false), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(new Crowd(this, collected, from, end, dueTicks: long.MinValue, lanes: 1), preferLocal: false);
             from = end;
         }
     }
@@ -98,9 +98,10 @@ public sealed partial class TimingWheelDriver
         private int _next;
         private int _lane;
 
-        public Crowd(TimingWheelDriver driver, List<WheelTimeout> collected, int from, int to, long dueTicks, int lanes, bool pin)
+        public Crowd(TimingWheelDriver driver, List<WheelTimeout> collected, int from, int to, long dueTicks, int lanes)
         {
-            _pin = pin;
+            // One lane has no other to keep off its core (and one core has nothing to pin to).
+            _pin = lanes > 1;
             _driver = driver;
             _count = to - from;
             _pieces = new WheelTimeout[(_count + PieceMask) >> PieceBits][];

@@ -398,8 +398,8 @@ public sealed partial class ExecutionRunner : IDisposable
     internal void Record(PendingExecution pending)
     {
         var execution = pending.Execution;
-        var (startedAt, finishedAt) = (pending.Kept.StartedAt, pending.Kept.FinishedAt);
-        var (status, error, isFinal) = (pending.Kept.Status, pending.Kept.Error, pending.Kept.IsFinal);
+        var kept = pending.Kept;
+        var (startedAt, finishedAt, status, error, isFinal) = (kept.StartedAt, kept.FinishedAt, kept.Status, kept.Error, kept.IsFinal);
         if (status != ExecutionStatus.Succeeded) LogAttemptFailed(_logger, execution.ExecutionId, execution.Attempt, status, error);
         if (isFinal && !execution.Manual && pending.Remembered) _seen.Finished(execution);
         // Leased: kept as values with the lease until its next report; the event goes out now.

@@ -58,18 +58,15 @@ internal static class LeaseLedger
         private int _length;
         private int _count;
 
-        /// <summary>What was packed since <see cref="Reset"/>.</summary>
-        public ReadOnlySpan<byte> Written
-        {
-            get
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_buffer, _count);
-                return _buffer.AsSpan(0, Math.Max(_length, sizeof(int)));
-            }
-        }
+        /// <summary>What was packed since <see cref="Reset"/>: the count, then the entries.</summary>
+        public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
         /// <summary>Starts a new ledger.</summary>
-        public void Reset() => (_length, _count) = (sizeof(int), 0);
+        public void Reset()
+        {
+            (_length, _count) = (sizeof(int), 0);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_buffer, 0);
+        }
 
         public Writer() => Reset();
 
@@ -92,7 +89,7 @@ internal static class LeaseLedger
                 System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_length), value);
                 _length += sizeof(long);
             }
-            _count++;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_buffer, ++_count);
         }
 
         private void Ensure(int more)
