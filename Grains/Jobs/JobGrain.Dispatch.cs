@@ -161,8 +161,9 @@ public sealed partial class JobGrain
         var now = _time.GetUtcNow();
         if (RedeliveryDueAt() is not { } dueAt || dueAt > now) return;
         var overdueBefore = (now - _options.RedeliverAfter).UtcTicks;
+        var redeliverable = RedeliverableCount();
         var count = 0;
-        while (count < _unacked.Count && _unacked[count] <= overdueBefore) count++;
+        while (count < redeliverable && _unacked[count] <= overdueBefore) count++;
         _lastRedelivery = now;
         try
         {
@@ -183,13 +184,28 @@ public sealed partial class JobGrain
         return _dispatcher.DeliverNowAsync(_partition, new ExecutionBatch(executions));
     }
 
-    // When the oldest unfinished occurrence becomes overdue (and the last redelivery is far enough back), or null.
+    // When the oldest unfinished occurrence this job redelivers itself becomes overdue (and the last redelivery is far
+    // enough back), or null.
     private DateTimeOffset? RedeliveryDueAt()
     {
-        if (_unacked.Count == 0) return null;
+        if (RedeliverableCount() == 0) return null;
         var dueAt = new DateTimeOffset(_unacked[0], TimeSpan.Zero) + _options.RedeliverAfter;
         var notBefore = _lastRedelivery + _options.RedeliverAfter;
         return dueAt > notBefore ? dueAt : notBefore;
+    }
+
+    // The unfinished occurrences this job sends again itself when they are overdue (a prefix of _unacked): all of them, or
+    // under a lease this activation granted, those at or before the lease's start. The lease fires the ones after it (it
+    // starts just before the oldest occurrence the grant's own dispatch has not heard back about, and the worker's
+    // de-duplication runs each once), and the lease's reports acknowledge them. Sending them again as well cost a wake,
+    // a batch and an acknowledgement per job a few seconds after every first grant, when thousands of jobs start together.
+    private int RedeliverableCount()
+    {
+        if (_leaseUntil is null) return _unacked.Count;
+        var leaseStart = _leaseFinishedThrough.UtcTicks;
+        var count = 0;
+        while (count < _unacked.Count && _unacked[count] <= leaseStart) count++;
+        return count;
     }
 
     // Arms the wheel at `at`, or earlier if an unfinished occurrence becomes overdue well before then. A wake planned

@@ -119,11 +119,9 @@ public sealed partial class ExecutionRunner : IDisposable
         {
             case LeaseCover.Finished:
                 _reporter.Acknowledge(execution);
-                LogDuplicateDropped(_logger, execution.ExecutionId);
-                return false;
+                return Dropped(execution);
             case LeaseCover.Fired:
-                LogDuplicateDropped(_logger, execution.ExecutionId);
-                return false;
+                return Dropped(execution);
         }
         switch (_seen.Add(execution, _time.GetUtcNow()))
         {
@@ -135,9 +133,20 @@ public sealed partial class ExecutionRunner : IDisposable
                 _reporter.Acknowledge(execution);
                 break;
         }
+        return Dropped(execution);
+    }
+
+    private bool Dropped(Execution.Execution execution)
+    {
+        Interlocked.Increment(ref _duplicatesDropped);
         LogDuplicateDropped(_logger, execution.ExecutionId);
         return false;
     }
+
+    private long _duplicatesDropped;
+
+    /// <summary>Deliveries dropped because this silo had already taken, fired or finished the same occurrence.</summary>
+    internal long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
 
     /// <summary>
     /// Takes a batch that came over the execution stream. The stream carries only executions dispatched a lead ahead of
