@@ -21,6 +21,11 @@ public sealed partial class JobGrain
     // Scheduled instants dispatched but not yet due: what an update or pause can still take back.
     private readonly Queue<DateTimeOffset> _inFlight = new();
     private WheelTimeout? _wheelEntry;
+    // The entry of the last wake this activation took: its item fired and made the WakeAsync call, so nothing holds it
+    // any more, and the next wake re-arms it instead of allocating an entry, a handle and an item. Each of those was a
+    // young object written into this long-lived activation (a card for every young collection to scan until the next
+    // older one), once per renewal of every leased job.
+    private WheelTimeout? _spentWake;
     private IJobGrain? _self;
     private long _armToken;
     // Whether this activation knows the (near safety-net) reminder's state, and whether one is registered.
@@ -62,6 +67,7 @@ public sealed partial class JobGrain
     public Task WakeAsync(long armToken)
     {
         if (armToken != _armToken || !Exists || _fenced) return Task.CompletedTask;
+        _spentWake = _wheelEntry;
         _wheelEntry = null;
         return DispatchAndRearmAsync();
     }
@@ -215,7 +221,18 @@ public sealed partial class JobGrain
     private void ScheduleWake(DateTimeOffset at)
     {
         if (RedeliveryDueAt() is { } redeliverAt && redeliverAt + _options.RedeliverAfter / 2 < at) at = redeliverAt;
-        _wheelEntry = _wheel.Schedule(at, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), ++_armToken));
+        var token = ++_armToken;
+        if (_spentWake is { Item: JobWakeItem item } spent)
+        {
+            _spentWake = null;
+            item.ArmToken = token;
+            if (_wheel.Reschedule(spent, at))
+            {
+                _wheelEntry = spent;
+                return;
+            }
+        }
+        _wheelEntry = _wheel.Schedule(at, new JobWakeItem(_self ??= this.AsReference<IJobGrain>(), token));
     }
 
     private async Task DispatchDueAsync()

@@ -21,8 +21,10 @@ public sealed partial class JobGrain
                 _outcomes = new OutcomeHistory(_options.HistorySize);
                 var state = _history.State;
                 _outcomes.Load(state.Outcomes, state.Packed, state.History);
-                // The ring holds them now, in every stored form; every write packs it again as Outcomes.
-                (state.Outcomes, state.Packed, state.History) = (null, null, []);
+                // The ring holds them now, in every stored form; every write packs it again as Outcomes. (An empty list
+                // stays: a new one would be a young object in this long-lived state.)
+                (state.Outcomes, state.Packed) = (null, null);
+                if (state.History.Count > 0) state.History = [];
             }
             return _outcomes;
         }

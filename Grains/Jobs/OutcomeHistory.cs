@@ -10,50 +10,80 @@ namespace OrleansScheduler.Grains.Jobs;
 /// <remarks>
 /// A job activation lives long, so it is old to the garbage collector; with a list of outcome objects every report
 /// added young objects to it (a card for the next young collection to scan) and every history write copied fifty
-/// objects with their strings. Here an outcome is a struct whose only references are the silo's name (one shared
-/// string per silo) and, rarely, an error; what callers get is built when they ask.
+/// objects with their strings. Here an outcome is a struct without references: the silo is an index into a table of
+/// silo names shared by every job of this process, and an error (rare) is kept beside the ring, which is allocated only
+/// when one comes. The collector neither scans the ring nor has a card to visit for each report written into it.
 /// </remarks>
 internal sealed class OutcomeHistory(int capacity)
 {
-    // Silo names are few: one string each, shared by every job of this process.
-    private static readonly ConcurrentDictionary<string, string> Silos = new(StringComparer.Ordinal);
+    // Silo names are few: each gets an index once, for every job of this process (-1: no silo).
+    private static readonly Lock SiloLock = new();
+    private static readonly Dictionary<string, int> SiloIndex = new(StringComparer.Ordinal);
+    private static string[] _siloNames = [];
     private readonly Entry[] _ring = new Entry[Math.Max(0, capacity)];
+    // The error of each slot, allocated with the first error.
+    private string?[]? _errors;
     private int _start;
     private int _count;
 
     public int Count => _count;
 
-    public void Add(ExecutionOutcome outcome)
-    {
-        if (_ring.Length == 0) return;
-        var silo = outcome.Silo is null ? null : Silos.GetOrAdd(outcome.Silo, static s => s);
-        var entry = new Entry(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks, outcome.JobVersion,
-            outcome.Attempt, outcome.Status, outcome.IsFinal, outcome.Manual, silo, outcome.Error);
-        _ring[(_start + _count) % _ring.Length] = entry;
-        if (_count < _ring.Length) _count++;
-        else _start = (_start + 1) % _ring.Length;
-    }
+    public void Add(ExecutionOutcome outcome) =>
+        Put(outcome.ScheduledAt.UtcTicks, outcome.StartedAt.UtcTicks, outcome.FinishedAt.UtcTicks, outcome.JobVersion, outcome.Attempt,
+            outcome.Status, outcome.IsFinal, outcome.Manual, outcome.Silo, outcome.Error);
 
     /// <summary>Adds what a lease report packed (see <see cref="OutcomePacker"/>); returns how many it held.</summary>
     public int AddPacked(byte[]? packed)
     {
         if (packed is not { Length: > 0 }) return 0;
-        var outcomes = OutcomeUnpacker.Read(packed, static silo => Silos.GetOrAdd(silo, static s => s));
-        if (_ring.Length == 0) return outcomes.Count;
-        foreach (var o in outcomes)
-        {
-            _ring[(_start + _count) % _ring.Length] = new Entry(o.ScheduledTicks, o.StartedTicks, o.FinishedTicks, o.JobVersion, o.Attempt,
-                o.Status, o.IsFinal, o.Manual, o.Silo, o.Error);
-            if (_count < _ring.Length) _count++;
-            else _start = (_start + 1) % _ring.Length;
-        }
+        var outcomes = OutcomeUnpacker.Read(packed, static silo => silo);
+        foreach (var o in outcomes) Put(o.ScheduledTicks, o.StartedTicks, o.FinishedTicks, o.JobVersion, o.Attempt, o.Status, o.IsFinal, o.Manual, o.Silo, o.Error);
         return outcomes.Count;
     }
+
+    private void Put(long scheduled, long started, long finished, long version, int attempt, ExecutionStatus status, bool isFinal, bool manual,
+        string? silo, string? error)
+    {
+        if (_ring.Length == 0) return;
+        var slot = (_start + _count) % _ring.Length;
+        _ring[slot] = new Entry(scheduled, started, finished, version, attempt, IndexOf(silo), (byte)status, isFinal, manual);
+        if (error is not null) (_errors ??= new string?[_ring.Length])[slot] = error;
+        else if (_errors is not null) _errors[slot] = null;
+        if (_count < _ring.Length) _count++;
+        else _start = (_start + 1) % _ring.Length;
+    }
+
+    private static int IndexOf(string? silo)
+    {
+        if (silo is null) return -1;
+        var names = Volatile.Read(ref _siloNames);
+        for (var i = 0; i < names.Length; i++)
+            if (string.Equals(names[i], silo, StringComparison.Ordinal)) return i;
+        lock (SiloLock)
+        {
+            if (SiloIndex.TryGetValue(silo, out var index)) return index;
+            index = _siloNames.Length;
+            SiloIndex[silo] = index;
+            Volatile.Write(ref _siloNames, [.. _siloNames, silo]);
+            return index;
+        }
+    }
+
+    private static string? SiloAt(int index) => index < 0 ? null : Volatile.Read(ref _siloNames)[index];
 
     public void Clear() => _start = _count = 0;
 
     /// <summary>The outcome <paramref name="index"/> places from the oldest.</summary>
-    public ExecutionOutcome this[string jobId, int index] => _ring[(_start + index) % _ring.Length].ToOutcome(jobId);
+    public ExecutionOutcome this[string jobId, int index]
+    {
+        get
+        {
+            var slot = (_start + index) % _ring.Length;
+            var e = _ring[slot];
+            return new PackedOutcome(jobId, e.ScheduledTicks, e.StartedTicks, e.FinishedTicks, e.Attempt, (ExecutionStatus)e.Status, e.IsFinal, e.Manual,
+                SiloAt(e.Silo), e.Version, _errors?[slot]).ToOutcome();
+        }
+    }
 
     /// <summary>The newest outcomes first, at most <paramref name="limit"/>.</summary>
     public List<ExecutionOutcome> NewestFirst(string jobId, int limit)
@@ -75,8 +105,10 @@ internal sealed class OutcomeHistory(int capacity)
         packer.Clear();
         for (var i = 0; i < _count; i++)
         {
-            var e = _ring[(_start + i) % _ring.Length];
-            packer.Add(string.Empty, e.ScheduledTicks, e.StartedTicks, e.FinishedTicks, e.Attempt, e.Status, e.IsFinal, e.Manual, e.Silo, e.Version, e.Error);
+            var slot = (_start + i) % _ring.Length;
+            var e = _ring[slot];
+            packer.Add(string.Empty, e.ScheduledTicks, e.StartedTicks, e.FinishedTicks, e.Attempt, (ExecutionStatus)e.Status, e.IsFinal, e.Manual,
+                SiloAt(e.Silo), e.Version, _errors?[slot]);
         }
         var packed = packer.ToArray();
         packer.Clear();
@@ -107,19 +139,13 @@ internal sealed class OutcomeHistory(int capacity)
             var attempt = reader.ReadInt32();
             var status = (ExecutionStatus)reader.ReadInt32();
             var flags = reader.ReadByte();
-            var silo = (flags & 4) != 0 ? Silos.GetOrAdd(reader.ReadString(), static s => s) : null;
+            var silo = (flags & 4) != 0 ? reader.ReadString() : null;
             var error = (flags & 8) != 0 ? reader.ReadString() : null;
-            if (_ring.Length == 0) continue;
-            _ring[(_start + _count) % _ring.Length] = new Entry(scheduled, started, finished, version, attempt, status, (flags & 1) != 0, (flags & 2) != 0, silo, error);
-            if (_count < _ring.Length) _count++;
-            else _start = (_start + 1) % _ring.Length;
+            Put(scheduled, started, finished, version, attempt, status, (flags & 1) != 0, (flags & 2) != 0, silo, error);
         }
     }
 
-    private readonly record struct Entry(long ScheduledTicks, long StartedTicks, long FinishedTicks, long Version, int Attempt,
-        ExecutionStatus Status, bool IsFinal, bool Manual, string? Silo, string? Error)
-    {
-        public ExecutionOutcome ToOutcome(string jobId) =>
-            new PackedOutcome(jobId, ScheduledTicks, StartedTicks, FinishedTicks, Attempt, Status, IsFinal, Manual, Silo, Version, Error).ToOutcome();
-    }
+    // No reference in it: the collector skips the ring. Silo: an index into the silo names (-1: none); Status: an ExecutionStatus.
+    private readonly record struct Entry(long ScheduledTicks, long StartedTicks, long FinishedTicks, long Version, int Attempt, int Silo,
+        byte Status, bool IsFinal, bool Manual);
 }

@@ -81,10 +81,15 @@ internal sealed partial class LeaseBook : IDisposable
                 lease = lease with { After = new DateTimeOffset(restored.Progress.ThroughTicks, TimeSpan.Zero), Count = restored.Progress.Count };
             if (held is null || lease.JobVersion > held.Version)
             {
-                // The first report comes at a point of the interval given by the job's id, so that leases granted
-                // together (a cluster start, jobs created in bulk) report at different moments.
+                // The first report comes in the last quarter of the interval, at a point given by the job's id, so that
+                // leases granted together (a cluster start, jobs created in bulk) report at different moments. With the
+                // default interval (the lease) that is after the job's first renewal, which comes at most three quarters
+                // of a lease after the grant and takes the report back with it, and before the lease runs out: a lease
+                // reports on its own only when its job stopped renewing. (Half an interval to a whole one, as before,
+                // came ahead of the renewal for half the jobs: a report, a history flush timer and a turn per job, in
+                // the middle of the renewals.)
                 var offset = (long)(StableHash.Of(lease.JobId) % (ulong)Math.Max(1, _reportTicks));
-                created = new LeasedSchedule(this, lease, _historySize, _time.GetUtcNow().UtcTicks + _reportTicks / 2 + offset / 2);
+                created = new LeasedSchedule(this, lease, _historySize, _time.GetUtcNow().UtcTicks + _reportTicks * 3 / 4 + offset / 4);
                 _leases[lease.JobId] = created;
                 Changed();
             }

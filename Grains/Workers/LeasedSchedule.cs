@@ -93,7 +93,9 @@ internal sealed class LeasedSchedule
         lock (_lock)
         {
             if (_dropped) return;
-            _lease = grant;
+            // The same version carries the same definition: the lease held stays (its end and start are taken below), and
+            // no young object is written into this long-lived one per renewal.
+            if (grant.JobVersion != _lease.JobVersion || grant.Partition != _lease.Partition) _lease = grant;
             // A lease that had run out is granted anew: the job dispatched itself meanwhile, and the occurrences it has not
             // heard back from are the grant's too (it starts where everything finished), so both copies meet in the
             // de-duplication for the first lead and window, as after a first grant.

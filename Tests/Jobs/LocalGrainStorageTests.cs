@@ -141,6 +141,40 @@ public sealed class LocalGrainStorageTests
         Assert.Equal(winner.ETag, read.ETag);
     }
 
+    [Fact]
+    public async Task WritesThatShrinkAndGrow_ReadBackExactlyWhatWasWritten()
+    {
+        // A state is copied into its own buffer, reused while it fits: a shorter write must not read back with the tail
+        // of a longer one, and a longer one must not be cut.
+        using var storage = Storage(NewCluster());
+        var state = new GrainState<Sample>(new Sample());
+        var read = new GrainState<Sample>();
+        foreach (var name in new[] { new string('x', 300), "short", "", new string('é', 2000), "again" })
+        {
+            state.State!.Name = name;
+            await storage.WriteStateAsync("job", Job, state);
+            await storage.ReadStateAsync("job", Job, read);
+            Assert.Equal(name, read.State!.Name);
+            Assert.Equal(state.ETag, read.ETag);
+        }
+    }
+
+    [Fact]
+    public async Task AFirstWriteThatIsRefused_LeavesNoState()
+    {
+        // A writer holding an ETag of a state that no longer exists (cleared by another activation) may not create it.
+        using var storage = Storage(NewCluster());
+        var stale = new GrainState<Sample>(new Sample { Count = 5 }) { ETag = "41", RecordExists = true };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("job", Job, stale));
+        Assert.Equal(0, storage.Count);
+        var read = new GrainState<Sample>();
+        await storage.ReadStateAsync("job", Job, read);
+        Assert.False(read.RecordExists);
+        await storage.WriteStateAsync("job", Job, new GrainState<Sample>(new Sample { Count = 6 }));
+        await storage.ReadStateAsync("job", Job, read);
+        Assert.Equal(6, read.State!.Count);
+    }
+
     public sealed class Sample
     {
         public string? Name { get; set; }

@@ -105,6 +105,29 @@ public sealed class PackedStateTests
     }
 
     [Fact]
+    public void OutcomeHistory_KeepsEachOutcomesSiloAndError_AsTheRingWrapsOverThem()
+    {
+        // The ring holds no strings: silos are indices into a table shared by every job, errors sit beside the ring. An
+        // outcome that takes the slot of one with an error must not inherit it, nor another's silo.
+        var history = new OutcomeHistory(2);
+        var failed = Outcome("job-w", 1, ExecutionStatus.Failed, "boom", attempt: 3) with { Silo = "S10.0.0.1:11111:9" };
+        var noSilo = Outcome("job-w", 2) with { Silo = null };
+        var third = Outcome("job-w", 3) with { Silo = "S10.0.0.2:11111:9" };
+        var fourth = Outcome("job-w", 4, ExecutionStatus.TimedOut, "slow", attempt: 3);
+        history.Add(failed);
+        history.Add(noSilo);
+        Assert.Equal([noSilo, failed], history.NewestFirst("job-w", 10));
+        history.Add(third);
+        Assert.Equal([third, noSilo], history.NewestFirst("job-w", 10));
+        history.Add(fourth);
+        Assert.Equal([fourth, third], history.NewestFirst("job-w", 10));
+
+        var back = new OutcomeHistory(2);
+        back.AddPacked(history.Pack());
+        Assert.Equal([fourth, third], back.NewestFirst("job-w", 10));
+    }
+
+    [Fact]
     public void OutcomeHistory_StoredInTheFixedWidthFormOfTheFourthVersion_StillLoads()
     {
         var all = new[]
