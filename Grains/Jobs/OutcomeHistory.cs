@@ -18,7 +18,7 @@ internal sealed class OutcomeHistory(int capacity)
 {
     // Silo names are few: each gets an index once, for every job of this process (-1: no silo).
     private static readonly Lock SiloLock = new();
-    private static readonly Dictionary<string, int> SiloIndex = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, int> SiloIndex = new(StringComparer.Ordinal);
     private static string[] _siloNames = [];
     private readonly Entry[] _ring = new Entry[Math.Max(0, capacity)];
     // The error of each slot, allocated with the first error.
@@ -56,15 +56,14 @@ internal sealed class OutcomeHistory(int capacity)
     private static int IndexOf(string? silo)
     {
         if (silo is null) return -1;
-        var names = Volatile.Read(ref _siloNames);
-        for (var i = 0; i < names.Length; i++)
-            if (string.Equals(names[i], silo, StringComparison.Ordinal)) return i;
+        if (SiloIndex.TryGetValue(silo, out var index)) return index;
         lock (SiloLock)
         {
-            if (SiloIndex.TryGetValue(silo, out var index)) return index;
+            if (SiloIndex.TryGetValue(silo, out index)) return index;
             index = _siloNames.Length;
-            SiloIndex[silo] = index;
+            // The name is readable at its index before the index is handed out.
             Volatile.Write(ref _siloNames, [.. _siloNames, silo]);
+            SiloIndex[silo] = index;
             return index;
         }
     }
