@@ -167,9 +167,7 @@ public sealed partial class JobGrain
         var now = _time.GetUtcNow();
         if (RedeliveryDueAt() is not { } dueAt || dueAt > now) return;
         var overdueBefore = (now - _options.RedeliverAfter).UtcTicks;
-        var redeliverable = RedeliverableCount();
-        var count = 0;
-        while (count < redeliverable && _unacked[count] <= overdueBefore) count++;
+        var count = Math.Min(RedeliverableCount(), UnackedThrough(overdueBefore));
         _lastRedelivery = now;
         try
         {
@@ -205,14 +203,7 @@ public sealed partial class JobGrain
     // starts just before the oldest occurrence the grant's own dispatch has not heard back about, and the worker's
     // de-duplication runs each once), and the lease's reports acknowledge them. Sending them again as well cost a wake,
     // a batch and an acknowledgement per job a few seconds after every first grant, when thousands of jobs start together.
-    private int RedeliverableCount()
-    {
-        if (_leaseUntil is null) return _unacked.Count;
-        var leaseStart = _leaseFinishedThrough.UtcTicks;
-        var count = 0;
-        while (count < _unacked.Count && _unacked[count] <= leaseStart) count++;
-        return count;
-    }
+    private int RedeliverableCount() => _leaseUntil is null ? _unacked.Count : UnackedThrough(_leaseFinishedThrough.UtcTicks);
 
     // Arms the wheel at `at`, or earlier if an unfinished occurrence becomes overdue well before then. A wake planned
     // within half of RedeliverAfter after the overdue point serves the redelivery too: it is a safety net, and a wake
@@ -560,9 +551,16 @@ public sealed partial class JobGrain
     // Drops the unacknowledged occurrences before `ticks` (the list is in instant order: a prefix).
     private void ForgetUnackedBefore(long ticks)
     {
-        var count = 0;
-        while (count < _unacked.Count && _unacked[count] < ticks) count++;
+        var count = UnackedThrough(ticks - 1);
         if (count > 0) _unacked.RemoveRange(0, count);
+    }
+
+    // How many unacknowledged occurrences are at or before `ticks` (the list is in instant order: a prefix).
+    private int UnackedThrough(long ticks)
+    {
+        var count = 0;
+        while (count < _unacked.Count && _unacked[count] <= ticks) count++;
+        return count;
     }
 
     private void Acknowledge(DateTimeOffset scheduledAt)
